@@ -18,6 +18,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/integration/global-setup.ts'],
+          setupFiles: ['test/support/quiet-runtime.ts'],
           pool: 'forks',
           fileParallelism: false,
           testTimeout: 120_000,
