@@ -38,7 +38,12 @@ export const InvoiceSource = z.enum(['manual', 'api']);
 export const IssuedDateTime = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/, 'expected "YYYY-MM-DD HH:mm:ss"')
-  .refine((s) => !Number.isNaN(Date.parse(s.replace(' ', 'T') + 'Z')), 'not a real date and time');
+  // Date.parse rolls "02-30" over to March, so compare the round trip instead.
+  .refine((s) => {
+    const iso = s.replace(' ', 'T');
+    const date = new Date(iso + 'Z');
+    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(iso);
+  }, 'not a real date and time');
 
 export const Paging = z.object({
   per_page: Numeric,
@@ -214,6 +219,7 @@ export type Currency = z.infer<typeof Currency>;
 export type PaymentMethod = z.infer<typeof PaymentMethod>;
 export type InvoiceStatus = z.infer<typeof InvoiceStatus>;
 export type JobStatus = z.infer<typeof JobStatus>;
+export type InvoiceSource = z.infer<typeof InvoiceSource>;
 export type Paging = z.infer<typeof Paging>;
 export type TokenData = z.infer<typeof TokenData>;
 export type ProviderAccount = z.infer<typeof ProviderAccount>;

@@ -1,0 +1,154 @@
+/**
+ * One HTTP exchange with SePay: build the URL, send with a timeout, and turn whatever comes back
+ * (or does not) into either parsed `data` or a `SepayError`. Shared by the token provider and the
+ * client so that both fail the same way.
+ */
+import { type z } from 'zod';
+import { resolveBaseUrl, type SepayEnvironment } from './environment.js';
+import { ClientErrorCode, SepayError, describeIssues, kindForStatus, parseRetryAfter } from './errors.js';
+import { ErrorEnvelope, envelope } from './schemas.js';
+
+export interface TransportOptions {
+  environment: SepayEnvironment;
+  /** Limit for one HTTP request, body included. Default 15 000 ms. */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+  userAgent?: string;
+}
+
+export interface HttpRequest<S extends z.ZodType> {
+  method: 'GET' | 'POST';
+  /** Path template such as `/v1/invoices/{reference_code}`; with `method` it names the endpoint. */
+  route: string;
+  params?: Readonly<Record<string, string>>;
+  query?: Readonly<Record<string, string | number | undefined>>;
+  /** Sent as JSON; already validated by the caller. */
+  body?: unknown;
+  authorization: string;
+  /** Schema of the envelope's `data`. */
+  data: S;
+  signal?: AbortSignal;
+}
+
+const DEFAULT_TIMEOUT_MS = 15_000;
+const DEFAULT_USER_AGENT = 'sepay-einvoice-temporal';
+
+export class HttpTransport {
+  readonly #baseUrl: string;
+  readonly #fetch: typeof fetch;
+  readonly #timeoutMs: number;
+  readonly #userAgent: string;
+
+  constructor(options: TransportOptions) {
+    this.#baseUrl = resolveBaseUrl(options.environment);
+    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+  }
+
+  async request<S extends z.ZodType>(request: HttpRequest<S>): Promise<z.output<S>> {
+    const endpoint = `${request.method} ${request.route}`;
+    const url = this.#url(endpoint, request);
+    const timeout = AbortSignal.timeout(this.#timeoutMs);
+    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      authorization: request.authorization,
+      'user-agent': this.#userAgent,
+    };
+    if (request.body !== undefined) headers['content-type'] = 'application/json';
+
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.#fetch(url, {
+        method: request.method,
+        headers,
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        signal,
+      });
+      text = await response.text();
+    } catch (error) {
+      // The caller's own abort is not a SePay failure: surface it as the caller's reason.
+      request.signal?.throwIfAborted();
+      const timedOut = timeout.aborted;
+      throw new SepayError({
+        kind: timedOut ? 'timeout' : 'network',
+        endpoint,
+        code: timedOut ? ClientErrorCode.TIMEOUT : ClientErrorCode.NETWORK_ERROR,
+        message: `${timedOut ? `no response within ${this.#timeoutMs} ms` : describeCauses(error)}; the request may have been committed`,
+      });
+    }
+
+    if (!response.ok) throw errorFromResponse(endpoint, response, text);
+    const json = parseJson(text);
+    const parsed = envelope(request.data).safeParse(json);
+    if (!parsed.success) {
+      throw new SepayError({
+        kind: 'invalid-response',
+        endpoint,
+        status: response.status,
+        code: ClientErrorCode.INVALID_RESPONSE,
+        message: json === undefined ? 'response body is not JSON' : describeIssues(parsed.error),
+      });
+    }
+    // TypeScript cannot see through `envelope` for a generic S; the key is always there.
+    return (parsed.data as { data: z.output<S> }).data;
+  }
+
+  #url(endpoint: string, request: HttpRequest<z.ZodType>): string {
+    const path = request.route.replace(/\{(\w+)\}/g, (_, name: string) =>
+      encodePathParam(endpoint, name, request.params?.[name]),
+    );
+    const url = new URL(this.#baseUrl + path);
+    for (const [key, value] of Object.entries(request.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    return url.href;
+  }
+}
+
+/** An empty, `.` or `..` segment would silently address another endpoint once URLs normalise. */
+function encodePathParam(endpoint: string, name: string, value: string | undefined): string {
+  if (value === undefined || value === '' || value === '.' || value === '..') {
+    throw new SepayError({
+      kind: 'bad-request',
+      endpoint,
+      code: ClientErrorCode.INVALID_REQUEST,
+      message: `${name}: must be a non-empty code, got ${JSON.stringify(value)}`,
+    });
+  }
+  return encodeURIComponent(value);
+}
+
+function errorFromResponse(endpoint: string, response: Response, text: string): SepayError {
+  const body = ErrorEnvelope.safeParse(parseJson(text));
+  const code = body.success ? body.data.error.code : `HTTP_${response.status}`;
+  const detail = body.success ? body.data.error.message : response.statusText || 'no SePay error body';
+  return new SepayError({
+    kind: kindForStatus(response.status),
+    endpoint,
+    status: response.status,
+    code,
+    message: `HTTP ${response.status} ${code}: ${detail}`,
+    retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
+  });
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `fetch failed: other side closed (UND_ERR_SOCKET)`: the messages only, not the error objects. */
+function describeCauses(error: unknown): string {
+  const parts: string[] = [];
+  for (let e = error; e instanceof Error && parts.length < 5; e = e.cause) {
+    const code = (e as { code?: unknown }).code;
+    parts.push(typeof code === 'string' ? `${e.message} (${code})` : e.message);
+  }
+  return parts.join(': ') || String(error);
+}
