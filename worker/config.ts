@@ -1,0 +1,87 @@
+/**
+ * The worker's own settings, from environment variables, validated in one go so a misconfigured
+ * deployment hears about every problem at once. The Temporal connection itself (address,
+ * namespace, TLS, API key, profiles) is `@temporalio/envconfig`'s job: see `connection.ts`.
+ */
+import { msToNumber } from '@temporalio/common';
+import { z } from 'zod';
+import { DurationSchema } from '../workflows/input.js';
+import { DEFAULT_TASK_QUEUE } from '../workflows/task-queue.js';
+
+const optionalText = z.string().trim().min(1).optional();
+const count = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const WorkerEnvSchema = z
+  .object({
+    SEPAY_TASK_QUEUE: z.string().trim().min(1).default(DEFAULT_TASK_QUEUE),
+    SEPAY_ENVIRONMENT: z.enum(['production', 'sandbox']).default('sandbox'),
+    /** Overrides SEPAY_ENVIRONMENT, e.g. the simulator's URL. */
+    SEPAY_BASE_URL: z.url().optional(),
+    SEPAY_CLIENT_ID: z.string().trim().min(1),
+    SEPAY_CLIENT_SECRET: z.string().min(1),
+    SEPAY_REQUEST_TIMEOUT_MS: count(15_000),
+    SEPAY_PROVIDER_ACCOUNT_ID: optionalText,
+    SEPAY_TEMPLATE_CODE: optionalText,
+    SEPAY_INVOICE_SERIES: optionalText,
+    /** Task-queue-wide cap on SePay calls (activities) per second, across all workers. */
+    SEPAY_MAX_REQUESTS_PER_SECOND: z.coerce.number().positive().optional(),
+    WORKER_MAX_CONCURRENT_ACTIVITIES: count(100),
+    WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: count(40),
+    WORKER_MAX_CACHED_WORKFLOWS: count(1000),
+    WORKER_SHUTDOWN_GRACE: DurationSchema.default('30 seconds'),
+    /** A bundle prebuilt by `npm run build`; without it the worker bundles the sources at start. */
+    WORKFLOW_BUNDLE_PATH: optionalText,
+  });
+
+export interface WorkerConfig {
+  taskQueue: string;
+  sepay: {
+    environment: 'production' | 'sandbox' | { baseUrl: string };
+    clientId: string;
+    clientSecret: string;
+    timeoutMs: number;
+    maxRequestsPerSecond?: number;
+  };
+  defaults: { providerAccountId?: string; templateCode?: string; invoiceSeries?: string };
+  maxConcurrentActivities: number;
+  maxConcurrentWorkflowTasks: number;
+  maxCachedWorkflows: number;
+  shutdownGraceMs: number;
+  workflowBundlePath?: string;
+}
+
+export class WorkerConfigError extends Error {
+  override readonly name = 'WorkerConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid worker configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+}
+
+export function loadWorkerConfig(env: Record<string, string | undefined> = process.env): WorkerConfig {
+  const parsed = WorkerEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    // Name the variable, never echo its value: some of them are secrets.
+    throw new WorkerConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  return {
+    taskQueue: e.SEPAY_TASK_QUEUE,
+    sepay: {
+      environment: e.SEPAY_BASE_URL ? { baseUrl: e.SEPAY_BASE_URL } : e.SEPAY_ENVIRONMENT,
+      clientId: e.SEPAY_CLIENT_ID,
+      clientSecret: e.SEPAY_CLIENT_SECRET,
+      timeoutMs: e.SEPAY_REQUEST_TIMEOUT_MS,
+      maxRequestsPerSecond: e.SEPAY_MAX_REQUESTS_PER_SECOND,
+    },
+    defaults: {
+      providerAccountId: e.SEPAY_PROVIDER_ACCOUNT_ID,
+      templateCode: e.SEPAY_TEMPLATE_CODE,
+      invoiceSeries: e.SEPAY_INVOICE_SERIES,
+    },
+    maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    maxConcurrentWorkflowTasks: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+    maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+    shutdownGraceMs: msToNumber(e.WORKER_SHUTDOWN_GRACE as never),
+    workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
+  };
+}

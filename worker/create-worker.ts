@@ -1,0 +1,41 @@
+/**
+ * Builds the invoice worker: SePay client and token cache in this process, activities bound to
+ * them, and the workflow code from a prebuilt bundle or from the sources.
+ */
+import { fileURLToPath } from 'node:url';
+import { type NativeConnection, Worker, type WorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
+import { createActivities } from '../activities/index.js';
+import { SepayClient, TokenProvider } from '../sepay/index.js';
+import type { WorkerConfig } from './config.js';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+export interface InvoiceWorkerOptions {
+  config: WorkerConfig;
+  connection: NativeConnection;
+  namespace: string;
+  /** A bundle built once and shared (tests); otherwise `config.workflowBundlePath` or the sources. */
+  workflowBundle?: WorkflowBundleOption;
+  /** Extra worker options (tests: shorter shutdown, interceptors...). */
+  overrides?: Partial<WorkerOptions>;
+}
+
+export async function createInvoiceWorker({ config, connection, namespace, workflowBundle, overrides }: InvoiceWorkerOptions): Promise<Worker> {
+  const transport = { environment: config.sepay.environment, timeoutMs: config.sepay.timeoutMs };
+  const tokens = new TokenProvider({ ...transport, clientId: config.sepay.clientId, clientSecret: config.sepay.clientSecret });
+  const sepay = new SepayClient({ ...transport, tokenProvider: tokens });
+  const bundle = workflowBundle ?? (config.workflowBundlePath ? { codePath: config.workflowBundlePath } : undefined);
+  return Worker.create({
+    connection,
+    namespace,
+    taskQueue: config.taskQueue,
+    activities: createActivities({ sepay, tokens, defaults: config.defaults }),
+    ...(bundle ? { workflowBundle: bundle } : { workflowsPath: WORKFLOWS_PATH }),
+    maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
+    maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflowTasks,
+    maxCachedWorkflows: config.maxCachedWorkflows,
+    maxTaskQueueActivitiesPerSecond: config.sepay.maxRequestsPerSecond,
+    shutdownGraceTime: config.shutdownGraceMs,
+    ...overrides,
+  });
+}

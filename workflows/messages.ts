@@ -1,0 +1,89 @@
+/**
+ * Signals, updates and queries of `issueInvoiceWorkflow`, defined once and shared by the workflow
+ * and the client, plus the shapes they carry.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { FailureType } from './failure-types.js';
+import type { IssueMode } from './input.js';
+
+export type InvoiceStage =
+  | 'authenticating'
+  | 'awaiting-approval'
+  | 'creating'
+  | 'awaiting-creation'
+  | 'issuing'
+  | 'awaiting-issuance'
+  | 'fetching-detail'
+  | 'compensating'
+  | 'issued'
+  | 'cancelled'
+  | 'failed';
+
+export interface CancelRequest {
+  reason: string;
+}
+
+export interface CancellationView {
+  reason: string;
+  via: 'signal' | 'update' | 'workflow-cancel';
+  /** `too-late`: it arrived after the issue request was sent, so the invoice was issued anyway. */
+  outcome: 'accepted' | 'too-late';
+}
+
+export interface CancellationAnswer {
+  accepted: boolean;
+  stage: InvoiceStage;
+}
+
+export interface ApproveRequest {
+  approvedBy?: string;
+}
+
+export interface IssuedInvoice {
+  referenceCode: string;
+  invoiceNumber: string;
+  invoiceSeries?: string;
+  issuedDate: string;
+  status: string;
+  totalBeforeTax: number;
+  taxAmount: number;
+  totalAmount: number;
+  pdfUrl: string | null;
+  xmlUrl: string | null;
+  taxAuthorityCode: string | null;
+  providerAccountId: string;
+}
+
+export type IssueInvoiceResult =
+  | { outcome: 'issued'; invoice: IssuedInvoice; lateCancellation?: CancellationView }
+  | { outcome: 'cancelled'; referenceCode: string; reason: string; draftDeleted: boolean };
+
+export interface InvoiceStatus {
+  invoiceKey: string;
+  stage: InvoiceStage;
+  mode: IssueMode;
+  referenceCode: string;
+  providerAccountId?: string;
+  createTrackingCode?: string;
+  issueTrackingCode?: string;
+  /** True once the issue request (or a direct create) was sent: from then on nothing is undone. */
+  pointOfNoReturn: boolean;
+  approval: 'not-required' | 'waiting' | 'approved';
+  approvedBy?: string;
+  cancellation?: CancellationView;
+  lastError?: { type: FailureType | string; message: string };
+  result?: IssueInvoiceResult;
+}
+
+/** Cancel while the invoice is not yet issued; after the issue request it is recorded as too late. */
+export const cancelInvoiceSignal = defineSignal<[CancelRequest]>('cancelInvoice');
+/** Same meaning as the signal, but answers: rejected by the validator once it is too late. */
+export const requestCancellationUpdate = defineUpdate<CancellationAnswer, [CancelRequest]>('requestCancellation');
+export const approveIssuanceSignal = defineSignal<[ApproveRequest]>('approveIssuance');
+export const getInvoiceStatusQuery = defineQuery<InvoiceStatus>('getInvoiceStatus');
+
+/** Memo keys the client reads to decide whether a re-run needs a new reference code. */
+export const MemoKey = {
+  referenceGeneration: 'referenceGeneration',
+  referenceCodeSpent: 'referenceCodeSpent',
+} as const;
