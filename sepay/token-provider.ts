@@ -48,6 +48,7 @@ export class TokenProvider {
   }
 
   async getToken(options: { signal?: AbortSignal } = {}): Promise<string> {
+    options.signal?.throwIfAborted(); // before starting a refresh nobody is waiting for
     const cached = this.#cached;
     if (cached && this.#now() < cached.refreshAt) return cached.token;
     // Not tied to any caller's signal: one caller giving up must not fail the others' refresh.
@@ -83,10 +84,9 @@ export class TokenProvider {
   }
 }
 
-/** Waits for `promise`, or rejects with the signal's reason as soon as it aborts. */
+/** Waits for `promise`, or rejects with the signal's reason once it aborts; the signal must not be aborted yet. */
 function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
-  signal.throwIfAborted();
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });

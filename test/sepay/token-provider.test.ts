@@ -121,6 +121,12 @@ describe('TokenProvider', () => {
     expect(requests).toHaveLength(1);
   });
 
+  it('starts no token request for a caller that has already given up', async () => {
+    const { provider, requests } = setup();
+    await expect(provider.getToken({ signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(requests).toHaveLength(0);
+  });
+
   it('never shows the secret or the token', async () => {
     const { provider } = setup();
     const token = await provider.getToken();
