@@ -6,7 +6,7 @@
  * refresh and one retry: SePay tokens can expire or be revoked before their announced 24 h.
  */
 import { type z } from 'zod';
-import { ClientErrorCode, SepayError, describeIssues } from './errors.js';
+import { SepayError, describeIssues, invalidRequest } from './errors.js';
 import { HttpTransport, type HttpRequest, type TransportOptions } from './http.js';
 import {
   CreateInvoiceRequest,
@@ -157,10 +157,5 @@ export class SepayClient {
 function validated(endpoint: string, schema: z.ZodType, value: unknown): unknown {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw new SepayError({
-    kind: 'bad-request',
-    endpoint,
-    code: ClientErrorCode.INVALID_REQUEST,
-    message: `invalid request body: ${describeIssues(result.error)}`,
-  });
+  throw invalidRequest(endpoint, `invalid request body: ${describeIssues(result.error)}`);
 }

@@ -91,6 +91,11 @@ export class SepayError extends Error {
   }
 }
 
+/** A request this client refused to send: found before any I/O, so nothing reached SePay. */
+export function invalidRequest(endpoint: string, message: string): SepayError {
+  return new SepayError({ kind: 'bad-request', endpoint, code: ClientErrorCode.INVALID_REQUEST, message });
+}
+
 const KIND_BY_STATUS: Readonly<Record<number, SepayErrorKind>> = {
   400: 'bad-request',
   401: 'auth',

@@ -5,7 +5,7 @@
  */
 import { type z } from 'zod';
 import { resolveBaseUrl, type SepayEnvironment } from './environment.js';
-import { ClientErrorCode, SepayError, describeIssues, kindForStatus, parseRetryAfter } from './errors.js';
+import { ClientErrorCode, SepayError, describeIssues, invalidRequest, kindForStatus, parseRetryAfter } from './errors.js';
 import { ErrorEnvelope, envelope } from './schemas.js';
 
 export interface TransportOptions {
@@ -72,11 +72,12 @@ export class HttpTransport {
       // The caller's own abort is not a SePay failure: surface it as the caller's reason.
       request.signal?.throwIfAborted();
       const timedOut = timeout.aborted;
+      const what = timedOut ? `no response within ${this.#timeoutMs} ms` : describeCauses(error);
       throw new SepayError({
         kind: timedOut ? 'timeout' : 'network',
         endpoint,
         code: timedOut ? ClientErrorCode.TIMEOUT : ClientErrorCode.NETWORK_ERROR,
-        message: `${timedOut ? `no response within ${this.#timeoutMs} ms` : describeCauses(error)}; the request may have been committed`,
+        message: `${what}; the request may have been committed`,
       });
     }
 
@@ -111,12 +112,7 @@ export class HttpTransport {
 /** An empty, `.` or `..` segment would silently address another endpoint once URLs normalise. */
 function encodePathParam(endpoint: string, name: string, value: string | undefined): string {
   if (value === undefined || value === '' || value === '.' || value === '..') {
-    throw new SepayError({
-      kind: 'bad-request',
-      endpoint,
-      code: ClientErrorCode.INVALID_REQUEST,
-      message: `${name}: must be a non-empty code, got ${JSON.stringify(value)}`,
-    });
+    throw invalidRequest(endpoint, `${name}: must be a non-empty code, got ${JSON.stringify(value)}`);
   }
   return encodeURIComponent(value);
 }
