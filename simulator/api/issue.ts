@@ -1,0 +1,22 @@
+/** §7 POST /v1/invoices/issue: official issuance of an existing draft, as an asynchronous job. */
+import { IssueInvoiceRequest } from '../../sepay/schemas.js';
+import { assertMayIssue } from '../accounts.js';
+import { type Handler } from '../context.js';
+import { ApiError, badRequest, notFound, ok, validate } from '../http.js';
+import { isVisible } from '../invoices.js';
+import { acceptJob, acceptedBody } from '../jobs.js';
+
+export const issueInvoice: Handler = ({ sim, json, origin }) => {
+  const { reference_code } = validate(IssueInvoiceRequest, json);
+  const invoice = sim.state.invoices.get(reference_code);
+  if (invoice) invoice.issue_requests++;
+  if (!isVisible(invoice)) throw notFound('Không tìm thấy hóa đơn nháp với reference_code này');
+  if (invoice.pending_issue !== null) {
+    // Assumption: a second issue while one is in flight must not issue twice; 409 = "in use" (§15.2).
+    throw new ApiError(409, 'EINVOICE_DOCUMENT_EXISTED', 'Hóa đơn đang được phát hành, vui lòng kiểm tra kết quả phát hành');
+  }
+  if (invoice.status !== 'draft') throw badRequest('reference_code: hóa đơn không ở trạng thái nháp (đã phát hành)');
+  const account = sim.state.accounts.find((a) => a.id === invoice.request.provider_account_id);
+  assertMayIssue(account, invoice.request.issued_date);
+  return ok(acceptedBody(acceptJob(sim, 'issue', invoice), origin));
+};

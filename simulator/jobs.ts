@@ -1,0 +1,96 @@
+/**
+ * The asynchronous create/issue jobs (§5-§8). A job answers `Pending` to its first
+ * `checks_until_done` checks and settles at the next one, or on its own `jobSettleMs` after it was
+ * accepted. Settling is where quota is spent and numbers are assigned, so those happen "at the
+ * moment of Success", and where job faults decide Failed or Pending-forever.
+ */
+import { randomUUID } from 'node:crypto';
+import { type Sim } from './context.js';
+import { markIssued } from './invoices.js';
+import { type InvoiceRecord, type JobKind, type JobRecord } from './state.js';
+
+const MESSAGES = {
+  accepted: 'Đã tạo yêu cầu xuất bán hóa đơn điện tử',
+  pending: 'Yêu cầu đang được xử lý, vui lòng kiểm tra lại sau',
+  create: 'Xuất hóa đơn điện tử thành công',
+  issue: 'Xuất bán hóa đơn điện tử thành công',
+  quota: 'Xuất hóa đơn thất bại: đã hết hạn ngạch hóa đơn (QUOTA_EXCEEDED), vui lòng nâng cấp gói dịch vụ',
+  gone: 'Xuất hóa đơn thất bại: không tìm thấy hóa đơn',
+};
+
+export function acceptJob(sim: Sim, kind: JobKind, invoice: InvoiceRecord): JobRecord {
+  const job: JobRecord = {
+    // Never the reference code (§23 #4): clients must not confuse the two.
+    tracking_code: randomUUID(),
+    kind,
+    reference_code: invoice.reference_code,
+    accepted_at: sim.now(),
+    checks: 0,
+    checks_until_done: sim.state.jobChecksUntilDone,
+    held: false,
+    status: 'Pending',
+    message: MESSAGES.pending,
+  };
+  sim.state.jobs.set(job.tracking_code, job);
+  invoice.tracking_codes.push(job.tracking_code);
+  if (kind === 'issue') invoice.pending_issue = job.tracking_code;
+  return job;
+}
+
+export function acceptedBody(job: JobRecord, origin: string) {
+  return {
+    tracking_code: job.tracking_code,
+    tracking_url: `${origin}/v1/invoices/${job.kind}/check/${job.tracking_code}`,
+    message: MESSAGES.accepted,
+  };
+}
+
+export function checkJob(sim: Sim, job: JobRecord): void {
+  job.checks++;
+  if (job.status === 'Pending' && job.checks > job.checks_until_done) settle(sim, job);
+}
+
+/** Background progress: jobs nobody checks still finish (see DEFAULT_JOB_SETTLE_MS). */
+export function settleDueJobs(sim: Sim): void {
+  const { jobSettleMs } = sim.state;
+  if (jobSettleMs === null) return;
+  const now = sim.now();
+  for (const job of sim.state.jobs.values()) {
+    if (job.status === 'Pending' && now - job.accepted_at >= jobSettleMs) settle(sim, job);
+  }
+}
+
+/** Clearing faults ends the outage: held jobs settle at their next check. */
+export function releaseHeldJobs(sim: Sim): void {
+  for (const job of sim.state.jobs.values()) job.held = false;
+}
+
+function settle(sim: Sim, job: JobRecord): void {
+  if (job.held) return;
+  const invoice = sim.state.invoices.get(job.reference_code);
+  if (!invoice) return finish(job, 'Failed', MESSAGES.gone);
+  const fault = sim.faults.forJob(job.kind, job.reference_code);
+  if (fault?.kind === 'hold') {
+    job.held = true;
+    return;
+  }
+  if (fault?.kind === 'fail') return fail(job, invoice, fault.message);
+  const official = job.kind === 'issue' || !invoice.request.is_draft;
+  if (official && sim.state.quota <= 0) return fail(job, invoice, MESSAGES.quota);
+  if (official) markIssued(sim.state, invoice);
+  else invoice.status = 'draft';
+  if (job.kind === 'issue') invoice.pending_issue = null;
+  finish(job, 'Success', MESSAGES[job.kind]);
+}
+
+/** A failed create leaves the reference code taken (§23 #6); a failed issue leaves the draft. */
+function fail(job: JobRecord, invoice: InvoiceRecord, message: string): void {
+  if (job.kind === 'create') invoice.status = 'failed';
+  else invoice.pending_issue = null;
+  finish(job, 'Failed', message);
+}
+
+function finish(job: JobRecord, status: JobRecord['status'], message: string): void {
+  job.status = status;
+  job.message = message;
+}

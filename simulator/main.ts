@@ -1,0 +1,98 @@
+/**
+ * Command line: `npm run simulator -- [options]`. Prints one line with the base URL (with the real
+ * port when `--port 0`) and stops cleanly on SIGINT/SIGTERM.
+ */
+import { parseArgs } from 'node:util';
+import {
+  DEFAULT_CLIENT_ID,
+  DEFAULT_CLIENT_SECRET,
+  DEFAULT_HOST,
+  DEFAULT_JOB_CHECKS_UNTIL_DONE,
+  DEFAULT_JOB_SETTLE_MS,
+  DEFAULT_PORT,
+  DEFAULT_QUOTA,
+  DEFAULT_TOKEN_TTL_SECONDS,
+} from './defaults.js';
+import { startSimulator } from './server.js';
+
+const HELP = `SePay eInvoice API simulator
+
+Usage: npm run simulator -- [options]
+
+  --port N            port to listen on, 0 = any free port   (default ${DEFAULT_PORT})
+  --host HOST         address to bind                        (default ${DEFAULT_HOST})
+  --client-id ID      accepted client_id                     (default ${DEFAULT_CLIENT_ID})
+  --client-secret S   accepted client_secret                 (default ${DEFAULT_CLIENT_SECRET})
+  --state FILE        keep state in FILE across restarts     (default: in memory only)
+  --quota N           issuance quota                         (default ${DEFAULT_QUOTA})
+  --job-checks N      checks answered Pending before a job settles (default ${DEFAULT_JOB_CHECKS_UNTIL_DONE})
+  --job-settle-ms N   unchecked jobs settle after N ms, "off" = only when checked (default ${DEFAULT_JOB_SETTLE_MS})
+  --token-ttl N       access token lifetime in seconds       (default ${DEFAULT_TOKEN_TTL_SECONDS})
+  --verbose           log every request
+  --help              this text
+`;
+
+function integer(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`--${name} must be a whole number >= 0, got "${value}"`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'client-id': { type: 'string' },
+      'client-secret': { type: 'string' },
+      state: { type: 'string' },
+      quota: { type: 'string' },
+      'job-checks': { type: 'string' },
+      'job-settle-ms': { type: 'string' },
+      'token-ttl': { type: 'string' },
+      verbose: { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const settle = values['job-settle-ms'];
+  const simulator = await startSimulator({
+    port: integer('port', values.port),
+    host: values.host,
+    clientId: values['client-id'],
+    clientSecret: values['client-secret'],
+    stateFile: values.state,
+    quota: integer('quota', values.quota),
+    jobChecksUntilDone: integer('job-checks', values['job-checks']),
+    jobSettleMs: settle === 'off' ? null : integer('job-settle-ms', settle),
+    tokenTtlSeconds: integer('token-ttl', values['token-ttl']),
+    logger: {
+      info: values.verbose ? (message) => console.log(message) : () => {},
+      error: (message, error) => console.error(message, error),
+    },
+  });
+  console.log(`SePay simulator listening on ${simulator.baseUrl}`);
+
+  const stop = (signal: string) => {
+    if (values.verbose) console.log(`${signal}: stopping`);
+    simulator.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(2);
+});
