@@ -1,0 +1,55 @@
+/** The command line: prints its base URL (the real port with --port 0) and exits 0 on SIGTERM. */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+
+describe('simulator CLI', () => {
+  it('starts, serves, and stops cleanly on SIGTERM', async () => {
+    const child = spawn(tsx, ['simulator/main.ts', '--port', '0', '--client-id', 'cli-id', '--client-secret', 'cli-secret', '--quota', '7'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let output = '';
+      child.stdout.setEncoding('utf8');
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (chunk: string) => {
+          output += chunk;
+          const match = /SePay simulator listening on (http:\/\/127\.0\.0\.1:(\d+))\n/.exec(output);
+          if (match) resolve(match[1]!);
+        });
+        child.once('exit', (code) => reject(new Error(`exited early with ${code}: ${output}`)));
+      });
+      expect(url).not.toMatch(/:0$/);
+
+      const basic = Buffer.from('cli-id:cli-secret').toString('base64');
+      const token = (await (await fetch(`${url}/v1/token`, { method: 'POST', headers: { authorization: `Basic ${basic}` } })).json()) as {
+        data: { access_token: string };
+      };
+      const usage = await fetch(`${url}/v1/usage`, { headers: { authorization: `Bearer ${token.data.access_token}` } });
+      expect(await usage.json()).toEqual({ success: true, data: { quota_remaining: '7' } });
+
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      const [code, signal] = await exited;
+      expect({ code, signal }).toEqual({ code: 0, signal: null });
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  });
+
+  it('prints help and refuses bad options', async () => {
+    const help = spawn(tsx, ['simulator/main.ts', '--help'], { cwd: root });
+    let text = '';
+    help.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    expect((await once(help, 'exit'))[0]).toBe(0);
+    expect(text).toContain('--job-checks');
+
+    const bad = spawn(tsx, ['simulator/main.ts', '--quota', 'lots'], { cwd: root });
+    expect((await once(bad, 'exit'))[0]).toBe(2);
+  });
+});

@@ -1,0 +1,55 @@
+/** With a state file, a restarted simulator keeps its invoices, jobs, counters and tokens. */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startSimulator, type RunningSimulator } from '../../simulator/server.js';
+import { SimApi, invoiceBody } from './harness.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sepay-sim-'));
+const stateFile = join(dir, 'nested', 'state.json');
+const running: RunningSimulator[] = [];
+
+async function start(): Promise<{ api: SimApi; simulator: RunningSimulator }> {
+  const simulator = await startSimulator({ port: 0, stateFile, jobSettleMs: null });
+  running.push(simulator);
+  return { simulator, api: new SimApi(simulator.baseUrl) };
+}
+
+afterAll(async () => {
+  await Promise.all(running.map((s) => s.close()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('persistence', () => {
+  it('keeps an issued invoice, a pending job and the token across a restart', async () => {
+    const first = await start();
+    await first.api.createDraft('kept-invoice');
+    await first.api.issueDraft('kept-invoice');
+    const pending = await first.api.create(invoiceBody({ reference_code: 'kept-pending' }));
+    const tracking = pending.body.data.tracking_code as string;
+    expect((await first.api.check('create', tracking)).body.data.status).toBe('Pending');
+    const token = await first.api.accessToken();
+    await first.simulator.close();
+    expect(JSON.parse(readFileSync(stateFile, 'utf8'))).toMatchObject({ version: 1, quota: 9999 });
+
+    const second = await start();
+    const api = new SimApi(second.simulator.baseUrl);
+    // The old token still works: a worker keeps going through a simulator restart.
+    const detail = await api.call('GET', '/v1/invoices/kept-invoice', { token });
+    expect(detail.body.data).toMatchObject({ status: 'issued', invoice_number: '1' });
+    // The job remembers its one check: the next one settles it.
+    const check = await api.call('GET', `/v1/invoices/create/check/${tracking}`, { token });
+    expect(check.body.data).toMatchObject({ status: 'Success', reference_code: 'kept-pending' });
+    // Series counters survive too.
+    await api.issueDraft('kept-pending');
+    expect((await api.detail('kept-pending')).body.data.invoice_number).toBe('2');
+    expect((await api.call('GET', '/v1/usage')).body.data.quota_remaining).toBe('9998');
+  });
+
+  it('refuses to start from a corrupt state file', async () => {
+    const corrupt = join(dir, 'corrupt.json');
+    writeFileSync(corrupt, '{"version": 2}');
+    await expect(startSimulator({ port: 0, stateFile: corrupt })).rejects.toThrow(/state file/);
+  });
+});
