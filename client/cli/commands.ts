@@ -1,0 +1,148 @@
+/**
+ * The CLI's commands. Each checks its arguments in `prepare`, before anything connects to
+ * Temporal, so usage and input errors never need a server, then acts through `InvoiceClient`.
+ */
+import { type InvoiceStage } from '../../workflows/messages.js';
+import { type InvoiceClient } from '../invoice-client.js';
+import { parseInvoiceStage, type InvoiceListEntry } from '../invoice-listing.js';
+import { validateIssueInput } from '../issue-input.js';
+import { InvoiceStageSchema } from '../message-schemas.js';
+import { optionalString, positiveInteger, readJsonFile, requiredString, type Values } from './args.js';
+import { listText, resultText, runText, statusText } from './format.js';
+import { UsageError } from './usage-error.js';
+
+/** The part of `InvoiceClient` the commands use. */
+export type CliClient = Pick<InvoiceClient, 'issue' | 'getStatus' | 'cancel' | 'requestCancellation' | 'approve' | 'result' | 'list'>;
+
+export interface Output {
+  /** What `--json` prints. */
+  json: unknown;
+  text: string;
+  /** For an answer that is not a success (a rejected cancellation); 0 when absent. */
+  exitCode?: number;
+}
+
+export type Action = (client: CliClient) => Promise<Output>;
+
+export interface Command {
+  usage: string;
+  summary: string;
+  /** Single-valued `node:util` parseArgs options (no `multiple`, so every value is one string or boolean). */
+  options: Record<string, { type: 'string' | 'boolean' }>;
+  prepare(values: Values): Action | Promise<Action>;
+}
+
+const key = { key: { type: 'string' } } as const;
+
+const issue: Command = {
+  usage: '--key K --file invoice.json [--mode draft-then-issue|direct] [--approval auto|manual] [--wait]',
+  summary: 'issue an invoice (the file holds the SePay create body without reference_code/is_draft)',
+  options: { ...key, file: { type: 'string' }, mode: { type: 'string' }, approval: { type: 'string' }, wait: { type: 'boolean' } },
+  async prepare(values) {
+    const invoiceKey = requiredString(values, 'key');
+    const invoice = await readJsonFile(values, 'file');
+    const options = Object.fromEntries(['mode', 'approval'].flatMap((name) => (values[name] === undefined ? [] : [[name, values[name]]])));
+    const input = validateIssueInput({ invoiceKey, invoice, options });
+    return async (client) => {
+      // Only the chosen options: an explicit referenceGeneration would stop the client choosing it.
+      const { workflowId, runId, existing, handle } = await client.issue(input.invoiceKey, input.invoice, {
+        mode: input.options.mode,
+        approval: input.options.approval,
+      });
+      const run = { workflowId, runId, existing };
+      if (values.wait !== true) return { json: run, text: runText(invoiceKey, run) };
+      const result = await handle.result();
+      return { json: { ...run, result }, text: `${runText(invoiceKey, run)}\n${resultText(result)}` };
+    };
+  },
+};
+
+const status: Command = {
+  usage: '--key K',
+  summary: "show an invoice's stage, codes, last error and result",
+  options: key,
+  prepare(values) {
+    const invoiceKey = requiredString(values, 'key');
+    return async (client) => {
+      const current = await client.getStatus(invoiceKey);
+      return { json: current, text: statusText(current) };
+    };
+  },
+};
+
+const cancel: Command = {
+  usage: '--key K --reason R [--update]',
+  summary: 'cancel before issuance; --update waits for accepted/rejected (exit 1 when rejected)',
+  options: { ...key, reason: { type: 'string' }, update: { type: 'boolean' } },
+  prepare(values) {
+    const invoiceKey = requiredString(values, 'key');
+    const reason = requiredString(values, 'reason');
+    if (values.update !== true) {
+      return async (client) => {
+        await client.cancel(invoiceKey, reason);
+        return { json: { signalled: true }, text: `Cancel sent to invoice ${invoiceKey}; \`status\` shows whether it was in time.` };
+      };
+    }
+    return async (client) => {
+      const answer = await client.requestCancellation(invoiceKey, reason);
+      const text = answer.accepted ? `Cancellation accepted at stage ${answer.stage}.` : `Cancellation rejected: ${answer.reason}`;
+      return { json: answer, text, exitCode: answer.accepted ? 0 : 1 };
+    };
+  },
+};
+
+const approve: Command = {
+  usage: '--key K [--by NAME]',
+  summary: 'approve an invoice started with --approval manual',
+  options: { ...key, by: { type: 'string' } },
+  prepare(values) {
+    const invoiceKey = requiredString(values, 'key');
+    const approvedBy = optionalString(values, 'by');
+    return async (client) => {
+      await client.approve(invoiceKey, approvedBy);
+      return { json: { signalled: true }, text: `Approval sent to invoice ${invoiceKey}.` };
+    };
+  },
+};
+
+const result: Command = {
+  usage: '--key K',
+  summary: 'wait for the outcome (exit 1 with the failure type when the invoice failed)',
+  options: key,
+  prepare(values) {
+    const invoiceKey = requiredString(values, 'key');
+    return async (client) => {
+      const outcome = await client.result(invoiceKey);
+      return { json: outcome, text: resultText(outcome) };
+    };
+  },
+};
+
+const list: Command = {
+  usage: `[--stage ${InvoiceStageSchema.options.join('|')}] [--limit N]`,
+  summary: 'list invoices, optionally in one stage (default limit 100)',
+  options: { stage: { type: 'string' }, limit: { type: 'string' } },
+  prepare(values) {
+    const stage = stageOption(values);
+    const limit = positiveInteger(values, 'limit', 100);
+    return async (client) => {
+      const entries: InvoiceListEntry[] = [];
+      for await (const entry of client.list({ stage, pageSize: Math.min(limit, 1000) })) {
+        entries.push(entry);
+        if (entries.length >= limit) break;
+      }
+      return { json: entries, text: listText(entries) };
+    };
+  },
+};
+
+function stageOption(values: Values): InvoiceStage | undefined {
+  const text = optionalString(values, 'stage');
+  try {
+    return text === undefined ? undefined : parseInvoiceStage(text);
+  } catch (error) {
+    throw new UsageError(`--stage: ${(error as Error).message}`);
+  }
+}
+
+export const commands: Record<string, Command> = { issue, status, cancel, approve, result, list };

@@ -1,0 +1,104 @@
+/**
+ * The CLI's flow: pick the command, parse and check its arguments, connect, act, print.
+ * Exit codes: 0 ok, 2 usage or invalid input, 1 any other failure.
+ */
+import { parseArgs } from 'node:util';
+import { failureType } from '../failure-type.js';
+import { InvalidInvoiceInputError } from '../issue-input.js';
+import { commands, type CliClient, type Command, type Output } from './commands.js';
+import { type Values } from './args.js';
+import { UsageError } from './usage-error.js';
+
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  connect(): Promise<CliClient & { close(): Promise<void> }>;
+}
+
+const GLOBAL_OPTIONS: Command['options'] = { json: { type: 'boolean' }, help: { type: 'boolean' } };
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const json = argv.includes('--json');
+  try {
+    const invocation = parseInvocation(argv);
+    if (invocation.help) {
+      io.stdout(helpText(invocation.name));
+      return 0;
+    }
+    const action = await invocation.command.prepare(invocation.values);
+    const client = await io.connect();
+    let output: Output;
+    try {
+      output = await action(client);
+    } finally {
+      await client.close();
+    }
+    io.stdout(json ? JSON.stringify(output.json, null, 2) : output.text);
+    return output.exitCode ?? 0;
+  } catch (error) {
+    const { exitCode, ...failure } = describeFailure(error);
+    if (json) io.stdout(JSON.stringify({ error: failure }, null, 2));
+    else io.stderr(failureText(failure));
+    return exitCode;
+  }
+}
+
+type Invocation = { help: true; name?: string } | { help: false; name: string; command: Command; values: Values };
+
+function parseInvocation(argv: string[]): Invocation {
+  // Global flags take no value, so the first bare word is the command wherever the flags stand.
+  const at = argv.findIndex((arg) => !arg.startsWith('-'));
+  const name = argv[at];
+  if (name === undefined) {
+    if (argv.includes('--help')) return { help: true };
+    throw new UsageError('no command given');
+  }
+  const command = commands[name];
+  if (!command) throw new UsageError(`unknown command "${name}"`);
+  try {
+    const options = { ...GLOBAL_OPTIONS, ...command.options };
+    // No option is `multiple`, so each value is a single string or boolean.
+    const values = parseArgs({ args: argv.filter((_, i) => i !== at), options, strict: true }).values as Values;
+    return values.help ? { help: true, name } : { help: false, name, command, values };
+  } catch (error) {
+    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw new UsageError((error as Error).message);
+    throw error;
+  }
+}
+
+function helpText(name?: string): string {
+  const entries = Object.entries(commands).filter(([commandName]) => name === undefined || commandName === name);
+  return [
+    'Usage: npm run invoice -- <command> [options] [--json]',
+    '',
+    ...entries.map(([commandName, command]) => `  ${commandName} ${command.usage}\n      ${command.summary}`),
+    '',
+    '  --json  print one JSON document on stdout (errors too: {"error": {...}})',
+    'Temporal connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TLS variables or a profile;',
+    'task queue: SEPAY_TASK_QUEUE (default sepay-einvoice).',
+  ].join('\n');
+}
+
+interface Failure {
+  exitCode: number;
+  type: string;
+  message: string;
+  issues?: string[];
+}
+
+function describeFailure(error: unknown): Failure {
+  if (error instanceof UsageError) return { exitCode: 2, type: 'Usage', message: error.message };
+  if (error instanceof InvalidInvoiceInputError) {
+    return { exitCode: 2, type: error.type, message: 'invalid invoice input', issues: error.issues };
+  }
+  // The SDK wraps the workflow's own failure; its innermost cause carries the useful message.
+  let cause = error;
+  while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
+  const name = cause instanceof Error ? cause.name : 'Error';
+  return { exitCode: 1, type: failureType(error) ?? name, message: cause instanceof Error ? cause.message : String(cause) };
+}
+
+function failureText(failure: Omit<Failure, 'exitCode'>): string {
+  if (failure.type === 'Usage') return `error: ${failure.message}\nRun \`npm run invoice -- --help\` for usage.`;
+  return [`${failure.type}: ${failure.message}`, ...(failure.issues ?? []).map((issue) => `  - ${issue}`)].join('\n');
+}

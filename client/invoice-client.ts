@@ -1,0 +1,170 @@
+/**
+ * What a business app uses to issue invoices: one workflow per business key, started, watched,
+ * approved and cancelled through the messages the workflow defines.
+ *
+ * Workflow failures surface as the SDK's `WorkflowFailedError` from `result()`; its `cause` is the
+ * typed `ApplicationFailure` (`cause.type` is a stable `FailureType` name, also given by
+ * `failureType(error)`).
+ */
+import {
+  Client,
+  Connection,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type WorkflowExecutionDescription,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { temporalConnectConfig } from '../worker/connection.js';
+import { type issueInvoiceWorkflow } from '../workflows/index.js';
+import { type IssueInvoiceInput, type ParsedIssueInvoiceInput } from '../workflows/input.js';
+import {
+  approveIssuanceSignal,
+  cancelInvoiceSignal,
+  getInvoiceStatusQuery,
+  requestCancellationUpdate,
+  type InvoiceStage,
+  type InvoiceStatus,
+  type IssueInvoiceResult,
+} from '../workflows/messages.js';
+import { workflowIdFor } from '../workflows/reference-code.js';
+import { DEFAULT_TASK_QUEUE } from '../workflows/task-queue.js';
+import { invoiceListQuery, toInvoiceListEntry, type InvoiceListEntry } from './invoice-listing.js';
+import { validateIssueInput } from './issue-input.js';
+import { referenceGenerationAfter } from './reference-generation.js';
+
+export type InvoiceWorkflowHandle = WorkflowHandle<typeof issueInvoiceWorkflow>;
+
+export interface InvoiceClientOptions {
+  client: Client;
+  /** The task queue the invoice workers poll. */
+  taskQueue?: string;
+}
+
+export interface IssuedRun {
+  workflowId: string;
+  runId: string;
+  /**
+   * True when the returned run was already there before this call (still running, or completed:
+   * a key is never issued twice); false when this call started it.
+   */
+  existing: boolean;
+  handle: InvoiceWorkflowHandle;
+}
+
+export type CancellationRequestOutcome = { accepted: true; stage: InvoiceStage } | { accepted: false; reason: string };
+
+export class InvoiceClient {
+  readonly client: Client;
+  readonly taskQueue: string;
+
+  constructor({ client, taskQueue = DEFAULT_TASK_QUEUE }: InvoiceClientOptions) {
+    this.client = client;
+    this.taskQueue = taskQueue;
+  }
+
+  /** Connects from the standard TEMPORAL_* variables (as the Temporal CLI reads them) and SEPAY_TASK_QUEUE. */
+  static async connect(env: Record<string, string | undefined> = process.env): Promise<InvoiceClient> {
+    const { connectionOptions, namespace } = temporalConnectConfig(env);
+    const connection = await Connection.connect(connectionOptions);
+    return new InvoiceClient({ client: new Client({ connection, namespace }), taskQueue: env.SEPAY_TASK_QUEUE || undefined });
+  }
+
+  /** Closes the underlying connection (shared with anyone else using the same `Client`). */
+  async close(): Promise<void> {
+    await this.client.connection.close();
+  }
+
+  /**
+   * Starts the invoice for `invoiceKey`, or returns the run that already has it: a second call
+   * while it runs attaches to that run, and a key whose run completed is never issued again.
+   * Throws `InvalidInvoiceInputError` (listing every bad field) before contacting Temporal.
+   */
+  async issue(
+    invoiceKey: string,
+    invoice: IssueInvoiceInput['invoice'],
+    options: IssueInvoiceInput['options'] = {},
+  ): Promise<IssuedRun> {
+    const input = validateIssueInput({ invoiceKey, invoice, options });
+    const workflowId = workflowIdFor(invoiceKey);
+    const previous = await this.describeLatestRun(workflowId);
+    if (options.referenceGeneration === undefined) {
+      input.options.referenceGeneration = referenceGenerationAfter(previous) ?? input.options.referenceGeneration;
+    }
+    try {
+      const handle = await this.client.workflow.start<typeof issueInvoiceWorkflow>('issueInvoiceWorkflow', {
+        taskQueue: this.taskQueue,
+        workflowId,
+        // The parsed input, defaults included: the history shows exactly what this run was asked to do.
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+        staticSummary: summaryOf(input),
+      });
+      const runId = handle.firstExecutionRunId;
+      return { workflowId, runId, existing: runId === previous?.runId, handle };
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      // Refused by ALLOW_DUPLICATE_FAILED_ONLY: this key's invoice has completed. That run is the answer.
+      const completed = await this.handle(invoiceKey).describe();
+      return { workflowId, runId: completed.runId, existing: true, handle: this.handle(invoiceKey, completed.runId) };
+    }
+  }
+
+  /** Follows the latest run for the key (`runId` pins one). */
+  handle(invoiceKey: string, runId?: string): InvoiceWorkflowHandle {
+    return this.client.workflow.getHandle<typeof issueInvoiceWorkflow>(workflowIdFor(invoiceKey), runId);
+  }
+
+  getStatus(invoiceKey: string): Promise<InvoiceStatus> {
+    return this.handle(invoiceKey).query(getInvoiceStatusQuery);
+  }
+
+  /** Fire and forget: after the point of no return the workflow records the cancel as too late. */
+  cancel(invoiceKey: string, reason: string): Promise<void> {
+    return this.handle(invoiceKey).signal(cancelInvoiceSignal, { reason });
+  }
+
+  /** Like `cancel`, but answers: rejected, with the workflow's reason, once it is too late. */
+  async requestCancellation(invoiceKey: string, reason: string): Promise<CancellationRequestOutcome> {
+    try {
+      const { stage } = await this.handle(invoiceKey).executeUpdate(requestCancellationUpdate, { args: [{ reason }] });
+      return { accepted: true, stage };
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError) return { accepted: false, reason: error.cause?.message ?? error.message };
+      throw error;
+    }
+  }
+
+  /** For `approval: 'manual'`; ignored by a run that is not waiting for approval. */
+  approve(invoiceKey: string, approvedBy?: string): Promise<void> {
+    return this.handle(invoiceKey).signal(approveIssuanceSignal, { approvedBy });
+  }
+
+  /** Waits for the outcome; a failed run throws `WorkflowFailedError` (see `failureType`). */
+  result(invoiceKey: string): Promise<IssueInvoiceResult> {
+    return this.handle(invoiceKey).result();
+  }
+
+  /** Invoices, newest first as the visibility store orders them; `stage` filters by current stage. */
+  async *list({ stage, pageSize }: { stage?: InvoiceStage; pageSize?: number } = {}): AsyncIterable<InvoiceListEntry> {
+    for await (const info of this.client.workflow.list({ query: invoiceListQuery(stage), pageSize })) {
+      yield toInvoiceListEntry(info);
+    }
+  }
+
+  /** Strongly consistent, unlike visibility: a re-run must see how the previous run ended. */
+  private async describeLatestRun(workflowId: string): Promise<WorkflowExecutionDescription | undefined> {
+    try {
+      return await this.client.workflow.getHandle(workflowId).describe();
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return undefined;
+      throw error;
+    }
+  }
+}
+
+/** The Web UI's one-line summary: identifiers and choices only, never buyer data. */
+function summaryOf({ invoiceKey, options }: ParsedIssueInvoiceInput): string {
+  return `Invoice ${invoiceKey} · ${options.mode} · ${options.approval === 'manual' ? 'manual approval' : 'auto approval'}`;
+}
