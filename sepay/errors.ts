@@ -87,7 +87,7 @@ export class SepayError extends Error {
     this.status = init.status;
     this.code = init.code;
     this.retryable = RETRYABLE_KINDS.has(init.kind);
-    if (init.retryAfterMs !== undefined) this.retryAfterMs = init.retryAfterMs;
+    this.retryAfterMs = init.retryAfterMs;
   }
 }
 

@@ -7,10 +7,9 @@ import { type AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SepayClient, type SepayClientOptions } from '../../sepay/client.js';
-import { SepayError } from '../../sepay/errors.js';
 import { type CreateInvoiceRequest } from '../../sepay/schemas.js';
 import { TokenProvider } from '../../sepay/token-provider.js';
-import { CREDENTIALS, secretsIn, tokenBody } from './helpers.js';
+import { CREDENTIALS, failure, secretsIn, tokenBody } from './helpers.js';
 
 interface Seen {
   method: string;
@@ -69,15 +68,6 @@ beforeEach(() => {
 
 function newClient(options: Partial<SepayClientOptions> = {}) {
   return new SepayClient({ environment: { baseUrl }, ...CREDENTIALS, timeoutMs: 2_000, ...options } as SepayClientOptions);
-}
-
-async function failure(promise: Promise<unknown>): Promise<SepayError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof SepayError)) throw new Error(`expected a SepayError, got ${String(error)}`);
-  return error;
 }
 
 const invoice: CreateInvoiceRequest = {

@@ -4,10 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SepayClient } from '../../sepay/client.js';
-import { SepayError } from '../../sepay/errors.js';
 import { CreateInvoiceRequest, ErrorEnvelope } from '../../sepay/schemas.js';
 import { TokenProvider } from '../../sepay/token-provider.js';
-import { CREDENTIALS, fakeFetch, jsonResponse, tokenBody } from './helpers.js';
+import { CREDENTIALS, failure, fakeFetch, jsonResponse, tokenBody } from './helpers.js';
 
 /** A client whose SePay answers every call (other than the token) with `body`. */
 function clientAnswering(body: unknown, status = 200) {
@@ -150,8 +149,7 @@ describe('documented response examples', () => {
     expect(ErrorEnvelope.parse(example).error.code).toBe('EINVOICE_DOCUMENT_EXISTED');
 
     const { client } = clientAnswering(example, 409);
-    const error: unknown = await client.createInvoice(salesDraftExample).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(SepayError);
+    const error = await failure(client.createInvoice(salesDraftExample));
     expect(error).toMatchObject({ kind: 'conflict', status: 409, code: 'EINVOICE_DOCUMENT_EXISTED', retryable: false });
     expect(String(error)).toContain('Hệ thống đã ghi nhận hoá đơn');
   });
@@ -195,10 +193,9 @@ describe('create request bodies', () => {
     spoil(body);
     const { client, requests } = clientAnswering({});
 
-    const error: unknown = await client.createInvoice(body as CreateInvoiceRequest).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(SepayError);
+    const error = await failure(client.createInvoice(body as CreateInvoiceRequest));
     expect(error).toMatchObject({ kind: 'bad-request', status: undefined, code: 'INVALID_REQUEST', retryable: false });
-    expect((error as SepayError).message).toContain(`${path}: `);
+    expect(error.message).toContain(`${path}: `);
     expect(requests).toHaveLength(0);
   });
 });

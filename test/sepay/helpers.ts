@@ -1,4 +1,5 @@
 /** Shared fixtures for the SePay client tests. */
+import { SepayError } from '../../sepay/errors.js';
 
 export const CREDENTIALS = { clientId: 'client-id-123', clientSecret: 'S3CRET-must-never-leak' } as const;
 
@@ -27,4 +28,14 @@ export function fakeFetch(handler: (request: Request) => Response | Promise<Resp
 export function secretsIn(text: string, ...extra: string[]): string[] {
   const secrets = [CREDENTIALS.clientSecret, BASIC_AUTHORIZATION.slice('Basic '.length), ...extra];
   return secrets.filter((secret) => text.includes(secret));
+}
+
+/** The `SepayError` a call rejects with; anything else (success included) fails the test. */
+export async function failure(promise: Promise<unknown>): Promise<SepayError> {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof SepayError)) throw new Error(`expected a SepayError, got ${String(error)}`);
+  return error;
 }

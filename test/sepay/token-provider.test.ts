@@ -1,9 +1,8 @@
 import { inspect } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { SepayError } from '../../sepay/errors.js';
 import { TokenProvider, type TokenProviderOptions } from '../../sepay/token-provider.js';
-import { BASIC_AUTHORIZATION, CREDENTIALS, fakeFetch, jsonResponse, secretsIn, tokenBody } from './helpers.js';
+import { BASIC_AUTHORIZATION, CREDENTIALS, failure, fakeFetch, jsonResponse, secretsIn, tokenBody } from './helpers.js';
 
 const DAY_MS = 86_400_000;
 
@@ -102,8 +101,7 @@ describe('TokenProvider', () => {
     });
     const provider = new TokenProvider({ environment: { baseUrl: 'http://sepay.test' }, ...CREDENTIALS, fetch });
 
-    const error: unknown = await provider.getToken().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(SepayError);
+    const error = await failure(provider.getToken());
     expect(error).toMatchObject({ kind: 'auth', status: 401, code: 'UNAUTHORIZED', endpoint: 'POST /v1/token' });
     expect(provider.expiresAt).toBeUndefined();
     await expect(provider.getToken()).resolves.toBe('tok-ok');
