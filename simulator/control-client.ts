@@ -41,7 +41,10 @@ export class SimulatorControl {
     await this.call('PUT', '/__sim/quota', { quota });
   }
 
-  /** Speed of jobs accepted from now on; `settleMs: null` = jobs settle only when checked. */
+  /**
+   * `checksUntilDone` applies to jobs accepted from now on; `settleMs` (idle time after which a job
+   * settles on its own, null = never) to all pending jobs.
+   */
   async setJobChecks(checksUntilDone: number, settleMs?: number | null): Promise<JobSettings> {
     return this.call('PUT', '/__sim/jobs', { checksUntilDone, ...(settleMs !== undefined && { settleMs }) });
   }

@@ -12,11 +12,11 @@ export const DEFAULT_QUOTA = 10_000;
 /** Checks answered `Pending` before a job settles: 1 = first check Pending, second Success. */
 export const DEFAULT_JOB_CHECKS_UNTIL_DONE = 1;
 /**
- * A job also settles on its own this long after it was accepted, even if nobody checks it: the real
- * service processes jobs in the background, and a client that lost the create response must still
- * be able to find the invoice by reference code.
+ * A job nobody has checked for this long settles on its own: the real service works in the
+ * background, and a client that lost the create response must still find the invoice by its
+ * reference code. Jobs that are being polled are untouched, so check counts stay exact.
  */
-export const DEFAULT_JOB_SETTLE_MS = 10_000;
+export const DEFAULT_JOB_SETTLE_MS = 5_000;
 export const DEFAULT_TOKEN_TTL_SECONDS = 86_400;
 export const MAX_BODY_BYTES = 1024 * 1024;
 

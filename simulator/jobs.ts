@@ -1,8 +1,8 @@
 /**
  * The asynchronous create/issue jobs (§5-§8). A job answers `Pending` to its first
- * `checks_until_done` checks and settles at the next one, or on its own `jobSettleMs` after it was
- * accepted. Settling is where quota is spent and numbers are assigned, so those happen "at the
- * moment of Success", and where job faults decide Failed or Pending-forever.
+ * `checks_until_done` checks and settles at the next one; a job nobody has checked for
+ * `jobSettleMs` settles on its own. Settling is where quota is spent and numbers are assigned, so
+ * those happen "at the moment of Success", and where job faults decide Failed or Pending-forever.
  */
 import { randomUUID } from 'node:crypto';
 import { type Sim } from './context.js';
@@ -25,6 +25,7 @@ export function acceptJob(sim: Sim, kind: JobKind, invoice: InvoiceRecord): JobR
     kind,
     reference_code: invoice.reference_code,
     accepted_at: sim.now(),
+    last_checked_at: sim.now(),
     checks: 0,
     checks_until_done: sim.state.jobChecksUntilDone,
     held: false,
@@ -32,6 +33,7 @@ export function acceptJob(sim: Sim, kind: JobKind, invoice: InvoiceRecord): JobR
     message: MESSAGES.pending,
   };
   sim.state.jobs.set(job.tracking_code, job);
+  sim.state.pendingJobs.add(job.tracking_code);
   invoice.tracking_codes.push(job.tracking_code);
   if (kind === 'issue') invoice.pending_issue = job.tracking_code;
   return job;
@@ -47,50 +49,59 @@ export function acceptedBody(job: JobRecord, origin: string) {
 
 export function checkJob(sim: Sim, job: JobRecord): void {
   job.checks++;
+  job.last_checked_at = sim.now();
   if (job.status === 'Pending' && job.checks > job.checks_until_done) settle(sim, job);
 }
 
-/** Background progress: jobs nobody checks still finish (see DEFAULT_JOB_SETTLE_MS). */
+/**
+ * Background progress for jobs nobody polls (a lost response, a crashed worker). Only idle jobs:
+ * a job that is being checked settles by its check count, so tests that count checks stay exact.
+ */
 export function settleDueJobs(sim: Sim): void {
   const { jobSettleMs } = sim.state;
   if (jobSettleMs === null) return;
   const now = sim.now();
-  for (const job of sim.state.jobs.values()) {
-    if (job.status === 'Pending' && now - job.accepted_at >= jobSettleMs) settle(sim, job);
+  for (const code of sim.state.pendingJobs) {
+    const job = sim.state.jobs.get(code);
+    if (job && now - job.last_checked_at >= jobSettleMs) settle(sim, job);
   }
 }
 
 /** Clearing faults ends the outage: held jobs settle at their next check. */
 export function releaseHeldJobs(sim: Sim): void {
-  for (const job of sim.state.jobs.values()) job.held = false;
+  for (const code of sim.state.pendingJobs) {
+    const job = sim.state.jobs.get(code);
+    if (job) job.held = false;
+  }
 }
 
 function settle(sim: Sim, job: JobRecord): void {
   if (job.held) return;
   const invoice = sim.state.invoices.get(job.reference_code);
-  if (!invoice) return finish(job, 'Failed', MESSAGES.gone);
+  if (!invoice) return finish(sim, job, 'Failed', MESSAGES.gone);
   const fault = sim.faults.forJob(job.kind, job.reference_code);
   if (fault?.kind === 'hold') {
     job.held = true;
     return;
   }
-  if (fault?.kind === 'fail') return fail(job, invoice, fault.message);
+  if (fault?.kind === 'fail') return fail(sim, job, invoice, fault.message);
   const official = job.kind === 'issue' || !invoice.request.is_draft;
-  if (official && sim.state.quota <= 0) return fail(job, invoice, MESSAGES.quota);
+  if (official && sim.state.quota <= 0) return fail(sim, job, invoice, MESSAGES.quota);
   if (official) markIssued(sim.state, invoice);
   else invoice.status = 'draft';
   if (job.kind === 'issue') invoice.pending_issue = null;
-  finish(job, 'Success', MESSAGES[job.kind]);
+  finish(sim, job, 'Success', MESSAGES[job.kind]);
 }
 
 /** A failed create leaves the reference code taken (§23 #6); a failed issue leaves the draft. */
-function fail(job: JobRecord, invoice: InvoiceRecord, message: string): void {
+function fail(sim: Sim, job: JobRecord, invoice: InvoiceRecord, message: string): void {
   if (job.kind === 'create') invoice.status = 'failed';
   else invoice.pending_issue = null;
-  finish(job, 'Failed', message);
+  finish(sim, job, 'Failed', message);
 }
 
-function finish(job: JobRecord, status: JobRecord['status'], message: string): void {
+function finish(sim: Sim, job: JobRecord, status: JobRecord['status'], message: string): void {
   job.status = status;
   job.message = message;
+  sim.state.pendingJobs.delete(job.tracking_code);
 }

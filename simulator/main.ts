@@ -3,31 +3,22 @@
  * port when `--port 0`) and stops cleanly on SIGINT/SIGTERM.
  */
 import { parseArgs } from 'node:util';
-import {
-  DEFAULT_CLIENT_ID,
-  DEFAULT_CLIENT_SECRET,
-  DEFAULT_HOST,
-  DEFAULT_JOB_CHECKS_UNTIL_DONE,
-  DEFAULT_JOB_SETTLE_MS,
-  DEFAULT_PORT,
-  DEFAULT_QUOTA,
-  DEFAULT_TOKEN_TTL_SECONDS,
-} from './defaults.js';
+import * as defaults from './defaults.js';
 import { startSimulator } from './server.js';
 
 const HELP = `SePay eInvoice API simulator
 
 Usage: npm run simulator -- [options]
 
-  --port N            port to listen on, 0 = any free port   (default ${DEFAULT_PORT})
-  --host HOST         address to bind                        (default ${DEFAULT_HOST})
-  --client-id ID      accepted client_id                     (default ${DEFAULT_CLIENT_ID})
-  --client-secret S   accepted client_secret                 (default ${DEFAULT_CLIENT_SECRET})
+  --port N            port to listen on, 0 = any free port   (default ${defaults.DEFAULT_PORT})
+  --host HOST         address to bind                        (default ${defaults.DEFAULT_HOST})
+  --client-id ID      accepted client_id                     (default ${defaults.DEFAULT_CLIENT_ID})
+  --client-secret S   accepted client_secret                 (default ${defaults.DEFAULT_CLIENT_SECRET})
   --state FILE        keep state in FILE across restarts     (default: in memory only)
-  --quota N           issuance quota                         (default ${DEFAULT_QUOTA})
-  --job-checks N      checks answered Pending before a job settles (default ${DEFAULT_JOB_CHECKS_UNTIL_DONE})
-  --job-settle-ms N   unchecked jobs settle after N ms, "off" = only when checked (default ${DEFAULT_JOB_SETTLE_MS})
-  --token-ttl N       access token lifetime in seconds       (default ${DEFAULT_TOKEN_TTL_SECONDS})
+  --quota N           issuance quota                         (default ${defaults.DEFAULT_QUOTA})
+  --job-checks N      checks answered Pending before a job settles (default ${defaults.DEFAULT_JOB_CHECKS_UNTIL_DONE})
+  --job-settle-ms N   a job unchecked for N ms settles on its own, "off" = never (default ${defaults.DEFAULT_JOB_SETTLE_MS})
+  --token-ttl N       access token lifetime in seconds       (default ${defaults.DEFAULT_TOKEN_TTL_SECONDS})
   --verbose           log every request
   --help              this text
 `;

@@ -43,7 +43,7 @@ export interface SimulatorOptions {
   quota?: number;
   /** Checks answered `Pending` before a job settles (default 1; 0 = Success at the first check). */
   jobChecksUntilDone?: number;
-  /** Unchecked jobs settle this long after acceptance (default 10 s); null = only when checked. */
+  /** A job nobody checked for this long settles on its own (default 5 s); null = only when checked. */
   jobSettleMs?: number | null;
   tokenTtlSeconds?: number;
   /** Clock in epoch milliseconds, for token expiry and job settling. */

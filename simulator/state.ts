@@ -53,6 +53,8 @@ export const JobRecord = z.object({
   kind: JobKind,
   reference_code: z.string(),
   accepted_at: z.number(),
+  /** Acceptance or the latest check: idle jobs settle on their own (see settleDueJobs). */
+  last_checked_at: z.number(),
   checks: z.number(),
   /** Copied from the settings when accepted, so changing the speed never rewrites running jobs. */
   checks_until_done: z.number(),
@@ -75,6 +77,8 @@ export interface SimState extends SimSettings {
   seq: number;
   invoices: Map<string, InvoiceRecord>;
   jobs: Map<string, JobRecord>;
+  /** Tracking codes of the jobs still Pending, so settling idle jobs does not scan every job ever made. */
+  pendingJobs: Set<string>;
   /** Last invoice number per `<account id>/<series>`. */
   seriesCounters: Map<string, number>;
   /** access token → expiry (epoch ms). */
@@ -95,6 +99,7 @@ export function seedState(settings: SimSettings, tokens = new Map<string, number
     seq: 0,
     invoices: new Map(),
     jobs: new Map(),
+    pendingJobs: new Set(),
     seriesCounters: new Map(),
     tokens,
   };
@@ -139,6 +144,7 @@ export function deserializeState(text: string): SimState {
     seq: file.seq,
     invoices: new Map(file.invoices.map((i) => [i.reference_code, i])),
     jobs: new Map(file.jobs.map((j) => [j.tracking_code, j])),
+    pendingJobs: new Set(file.jobs.filter((j) => j.status === 'Pending').map((j) => j.tracking_code)),
     seriesCounters: new Map(file.seriesCounters),
     tokens: new Map(file.tokens),
   };

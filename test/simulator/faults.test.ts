@@ -103,13 +103,26 @@ describe('job faults', () => {
   });
 });
 
-describe('jobs without checks', () => {
-  it('settle on their own after settleMs, so a client that lost the tracking code finds the invoice', async () => {
+describe('idle jobs', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('a job being polled settles by its check count, however long that takes', async () => {
+    await sim.control.setJobChecks(3, 400);
+    const accepted = await sim.api.create(invoiceBody({ reference_code: uniqueRef('polled') }));
+    const statuses: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      await sleep(150);
+      statuses.push((await sim.api.check('create', accepted.body.data.tracking_code as string)).body.data.status as string);
+    }
+    expect(statuses).toEqual(['Pending', 'Pending', 'Pending', 'Success']);
+  });
+
+  it('settle on their own when nobody checks them, so a client that lost the tracking code finds the invoice', async () => {
     await sim.control.setJobChecks(1, 50);
     const ref = uniqueRef('background');
     await sim.api.create(invoiceBody({ reference_code: ref }));
     expectError(await sim.api.detail(ref), 404);
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    await sleep(80);
     expect((await sim.api.detail(ref)).body.data.status).toBe('draft');
   });
 });
