@@ -22,7 +22,11 @@ const JobsBody = z.object({
   checksUntilDone: z.int().nonnegative().optional(),
   settleMs: z.int().nonnegative().nullable().optional(),
 });
-const AccountsBody = z.union([z.array(SimAccount), z.object({ accounts: z.array(SimAccount) }).transform((b) => b.accounts)]);
+/** `{ accounts: [...] }`, or the bare array. */
+const AccountsBody = z.preprocess(
+  (body) => (Array.isArray(body) ? { accounts: body } : body),
+  z.object({ accounts: z.array(SimAccount) }),
+);
 const ManualInvoiceBody = z.object({
   invoice: CreateInvoiceRequest.partial({ is_draft: true }),
   status: z.enum(['draft', 'issued']).default('issued'),
@@ -95,7 +99,7 @@ const ACTIONS: Readonly<Record<string, Partial<Record<string, ControlAction>>>> 
   },
   '/__sim/accounts': {
     GET: (sim) => ({ accounts: sim.state.accounts }),
-    PUT: (sim, body) => ({ accounts: (sim.state.accounts = validate(AccountsBody, body)) }),
+    PUT: (sim, body) => ({ accounts: (sim.state.accounts = validate(AccountsBody, body).accounts) }),
   },
   '/__sim/quota': {
     GET: (sim) => ({ quota: sim.state.quota }),

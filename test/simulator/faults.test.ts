@@ -118,11 +118,11 @@ describe('idle jobs', () => {
   });
 
   it('settle on their own when nobody checks them, so a client that lost the tracking code finds the invoice', async () => {
-    await sim.control.setJobChecks(1, 50);
+    await sim.control.setJobChecks(1, 300);
     const ref = uniqueRef('background');
     await sim.api.create(invoiceBody({ reference_code: ref }));
     expectError(await sim.api.detail(ref), 404);
-    await sleep(80);
+    await sleep(400);
     expect((await sim.api.detail(ref)).body.data.status).toBe('draft');
   });
 });
