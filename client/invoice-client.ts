@@ -28,6 +28,7 @@ import {
   type IssueInvoiceResult,
 } from '../workflows/messages.js';
 import { workflowIdFor } from '../workflows/reference-code.js';
+import { InvoiceStage as InvoiceStageKey } from '../workflows/search-attributes.js';
 import { DEFAULT_TASK_QUEUE } from '../workflows/task-queue.js';
 import { invoiceListQuery, toInvoiceListEntry, type InvoiceListEntry } from './invoice-listing.js';
 import { validateIssueInput } from './issue-input.js';
@@ -125,14 +126,18 @@ export class InvoiceClient {
     return this.handle(invoiceKey).signal(cancelInvoiceSignal, { reason });
   }
 
-  /** Like `cancel`, but answers: rejected, with the workflow's reason, once it is too late. */
+  /** Like `cancel`, but answers: rejected, with the reason, once it is too late (or the run has ended). */
   async requestCancellation(invoiceKey: string, reason: string): Promise<CancellationRequestOutcome> {
     try {
       const { stage } = await this.handle(invoiceKey).executeUpdate(requestCancellationUpdate, { args: [{ reason }] });
       return { accepted: true, stage };
     } catch (error) {
       if (error instanceof WorkflowUpdateFailedError) return { accepted: false, reason: error.cause?.message ?? error.message };
-      throw error;
+      // A run that has ended takes no updates: too late as well, unless the key was never issued.
+      const ended = error instanceof WorkflowNotFoundError ? await this.describeLatestRun(workflowIdFor(invoiceKey)) : undefined;
+      if (!ended) throw error;
+      const stage = ended.typedSearchAttributes.get(InvoiceStageKey) ?? 'unknown';
+      return { accepted: false, reason: `too late to cancel: the invoice has already ended (stage ${stage}, ${ended.status.name})` };
     }
   }
 

@@ -41,7 +41,8 @@ const issue: Command = {
   async prepare(values) {
     const invoiceKey = requiredString(values, 'key');
     const invoice = await readJsonFile(values, 'file');
-    const options = Object.fromEntries(['mode', 'approval'].flatMap((name) => (values[name] === undefined ? [] : [[name, values[name]]])));
+    const options = { mode: optionalString(values, 'mode'), approval: optionalString(values, 'approval') };
+    // Every problem (file content and options) is reported now, before connecting.
     const input = validateIssueInput({ invoiceKey, invoice, options });
     return async (client) => {
       // Only the chosen options: an explicit referenceGeneration would stop the client choosing it.
@@ -57,18 +58,29 @@ const issue: Command = {
   },
 };
 
-const status: Command = {
-  usage: '--key K',
-  summary: "show an invoice's stage, codes, last error and result",
-  options: key,
-  prepare(values) {
-    const invoiceKey = requiredString(values, 'key');
-    return async (client) => {
-      const current = await client.getStatus(invoiceKey);
-      return { json: current, text: statusText(current) };
-    };
-  },
-};
+/** A command that reads one thing about one invoice and prints it. */
+function readCommand<T>(summary: string, read: (client: CliClient, invoiceKey: string) => Promise<T>, text: (value: T) => string): Command {
+  return {
+    usage: '--key K',
+    summary,
+    options: key,
+    prepare(values) {
+      const invoiceKey = requiredString(values, 'key');
+      return async (client) => {
+        const value = await read(client, invoiceKey);
+        return { json: value, text: text(value) };
+      };
+    },
+  };
+}
+
+const status = readCommand("show an invoice's stage, codes, last error and result", (client, invoiceKey) => client.getStatus(invoiceKey), statusText);
+
+const result = readCommand(
+  'wait for the outcome (exit 1 with the failure type when the invoice failed)',
+  (client, invoiceKey) => client.result(invoiceKey),
+  resultText,
+);
 
 const cancel: Command = {
   usage: '--key K --reason R [--update]',
@@ -101,19 +113,6 @@ const approve: Command = {
     return async (client) => {
       await client.approve(invoiceKey, approvedBy);
       return { json: { signalled: true }, text: `Approval sent to invoice ${invoiceKey}.` };
-    };
-  },
-};
-
-const result: Command = {
-  usage: '--key K',
-  summary: 'wait for the outcome (exit 1 with the failure type when the invoice failed)',
-  options: key,
-  prepare(values) {
-    const invoiceKey = requiredString(values, 'key');
-    return async (client) => {
-      const outcome = await client.result(invoiceKey);
-      return { json: outcome, text: resultText(outcome) };
     };
   },
 };

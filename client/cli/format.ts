@@ -19,14 +19,18 @@ export function runText(invoiceKey: string, run: Omit<IssuedRun, 'handle'>): str
   return `Invoice ${invoiceKey} ${what}: workflow ${run.workflowId}, run ${run.runId}`;
 }
 
+/** One line: what the invoice came to. */
+function outcomeLine(result: IssueInvoiceResult): string {
+  if (result.outcome === 'cancelled') return `Cancelled (${result.reason}); draft deleted: ${result.draftDeleted ? 'yes' : 'no'}`;
+  const series = result.invoice.invoiceSeries ? ` (series ${result.invoice.invoiceSeries})` : '';
+  return `Issued invoice ${result.invoice.invoiceNumber}${series} on ${result.invoice.issuedDate}`;
+}
+
 export function resultText(result: IssueInvoiceResult): string {
-  if (result.outcome === 'cancelled') {
-    return `Cancelled (${result.reason}); reference code ${result.referenceCode}; draft deleted: ${result.draftDeleted ? 'yes' : 'no'}`;
-  }
+  if (result.outcome === 'cancelled') return `${outcomeLine(result)}\n${rows([['reference code', result.referenceCode]])}`;
   const { invoice } = result;
-  const series = invoice.invoiceSeries ? ` (series ${invoice.invoiceSeries})` : '';
   return [
-    `Issued invoice ${invoice.invoiceNumber}${series} on ${invoice.issuedDate}`,
+    outcomeLine(result),
     rows([
       ['total', `${invoice.totalAmount} (before tax ${invoice.totalBeforeTax}, tax ${invoice.taxAmount})`],
       ['reference code', invoice.referenceCode],
@@ -50,8 +54,8 @@ export function statusText(status: InvoiceStatus): string {
       ['issue tracking code', status.issueTrackingCode],
       ['cancellation', status.cancellation && cancellationText(status.cancellation)],
       ['last error', status.lastError && `${status.lastError.type}: ${status.lastError.message}`],
+      ['result', status.result && outcomeLine(status.result)],
     ]),
-    ...(status.result ? [resultText(status.result)] : []),
   ].join('\n');
 }
 
