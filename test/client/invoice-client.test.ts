@@ -2,7 +2,6 @@
  * InvoiceClient without a server: input is refused before anything reaches Temporal, and the pure
  * pieces (reference generation after an ended run, list queries, failure types) behave.
  */
-import { readFileSync } from 'node:fs';
 import { ApplicationFailure, Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { failureType } from '../../client/failure-type.js';
@@ -12,13 +11,14 @@ import { InvalidInvoiceInputError, validateIssueInput } from '../../client/issue
 import { referenceGenerationAfter, type PreviousRun } from '../../client/reference-generation.js';
 import { FailureType } from '../../workflows/failure-types.js';
 import { type IssueInvoiceInput } from '../../workflows/input.js';
+import { sampleInvoice } from './sample-invoice.js';
 
-const sampleInvoice = JSON.parse(readFileSync(new URL('../../examples/invoice.json', import.meta.url), 'utf8')) as IssueInvoiceInput['invoice'];
+const invoice: IssueInvoiceInput['invoice'] = sampleInvoice();
 
 const badInvoice = {
-  ...sampleInvoice,
+  ...invoice,
   currency: 'EUR',
-  items: [{ ...sampleInvoice.items[0]!, quantity: 1.234 }],
+  items: [{ ...invoice.items[0]!, quantity: 1.234 }],
 } as unknown as IssueInvoiceInput['invoice'];
 
 describe('InvoiceClient.issue with invalid input', () => {
@@ -49,7 +49,7 @@ describe('InvoiceClient.issue with invalid input', () => {
 
 describe('validateIssueInput', () => {
   it('returns the input with every option defaulted', () => {
-    const input = validateIssueInput({ invoiceKey: 'order-1', invoice: sampleInvoice });
+    const input = validateIssueInput({ invoiceKey: 'order-1', invoice });
     expect(input.options).toMatchObject({ mode: 'draft-then-issue', approval: 'auto', referenceGeneration: 1 });
   });
 });

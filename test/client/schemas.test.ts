@@ -9,6 +9,7 @@ import { IssueInvoiceResultSchema } from '../../client/message-schemas.js';
 import { IssueInvoiceInputSchema } from '../../workflows/input.js';
 import { type IssueInvoiceResult } from '../../workflows/messages.js';
 import { violations, type JsonSchema } from './json-schema-check.js';
+import { sampleInvoice } from './sample-invoice.js';
 
 const schemaDir = new URL('../../schema/', import.meta.url);
 const committed = (name: string) => JSON.parse(readFileSync(new URL(name, schemaDir), 'utf8')) as JsonSchema;
@@ -17,7 +18,7 @@ const resultSchema = committed('issue-invoice-result.schema.json');
 
 const sampleInput = {
   invoiceKey: 'order-2026-000123',
-  invoice: JSON.parse(readFileSync(new URL('../../examples/invoice.json', import.meta.url), 'utf8')) as Record<string, unknown>,
+  invoice: sampleInvoice() as Record<string, unknown>,
   options: { mode: 'direct', approval: 'manual' },
 };
 
