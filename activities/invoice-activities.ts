@@ -49,6 +49,12 @@ export interface AwaitJobInput {
   referenceCode: string;
   /** Without it (an earlier attempt's response was lost) the invoice itself is watched. */
   trackingCode?: string;
+  /**
+   * The first attempt checks every `pollIntervalMs` for up to `fastPhaseMs` (SePay suggests a
+   * check every 2-3 s at first); after that each retry is a single check on Temporal's backoff.
+   */
+  pollIntervalMs?: number;
+  fastPhaseMs?: number;
 }
 
 export interface JobOutcome {
@@ -65,6 +71,8 @@ export interface DeleteDraftOutcome {
 export type InvoiceActivities = ReturnType<typeof createActivities>;
 
 const DEFAULT_UNRESOLVED_REFERENCE_WINDOW_MS = 10 * 60_000;
+/** Heartbeat detail of a create attempt that got 409 for its own reference code. */
+const REFERENCE_TAKEN = 'reference-code-taken';
 
 function cancellation(): { signal: AbortSignal } {
   // Heartbeating is how a running activity learns it was cancelled.
@@ -109,6 +117,8 @@ export function createActivities(deps: InvoiceActivityDeps) {
       // lost), or a failed create or a deleted draft spent the code. Only time tells them apart.
       const firstTriedAt = Context.current().info.scheduledTimestampMs;
       if (Date.now() - firstTriedAt < unresolvedWindowMs) {
+        // Remembered across attempts: the next ones only look, they don't send the create again.
+        Context.current().heartbeat(REFERENCE_TAKEN);
         throw stillPending(`reference code ${referenceCode} is taken at SePay but no invoice is visible yet`);
       }
       throw ApplicationFailure.create({
@@ -130,7 +140,23 @@ export function createActivities(deps: InvoiceActivityDeps) {
     return { referenceCode, providerAccountId: body.provider_account_id, existingStatus: detail.status };
   }
 
-  async function awaitJob(kind: 'create' | 'issue', { referenceCode, trackingCode }: AwaitJobInput): Promise<JobOutcome> {
+  async function awaitJob(kind: 'create' | 'issue', input: AwaitJobInput): Promise<JobOutcome> {
+    const { pollIntervalMs = 0, fastPhaseMs = 0 } = input;
+    const context = Context.current();
+    const fastPhaseEnds = context.info.attempt === 1 ? Date.now() + fastPhaseMs : 0;
+    for (;;) {
+      try {
+        return await checkJob(kind, input);
+      } catch (error) {
+        const pending = error instanceof ApplicationFailure && error.type === FailureType.StillPending;
+        if (!pending || Date.now() + pollIntervalMs > fastPhaseEnds) throw error;
+      }
+      // Cancellation-aware: a cancelled activity or a shutting-down worker stops waiting at once.
+      await context.sleep(pollIntervalMs);
+    }
+  }
+
+  async function checkJob(kind: 'create' | 'issue', { referenceCode, trackingCode }: AwaitJobInput): Promise<JobOutcome> {
     const options = cancellation();
     if (!trackingCode) return awaitByDetail(kind, referenceCode, options);
     const check = await sepayCall(() =>
@@ -179,6 +205,7 @@ export function createActivities(deps: InvoiceActivityDeps) {
     async createInvoice(input: CreateInvoiceInput): Promise<CreateInvoiceOutcome> {
       const body = completeBody(input);
       const { signal } = cancellation();
+      if (Context.current().info.heartbeatDetails === REFERENCE_TAKEN) return adoptExisting(body, signal);
       try {
         const accepted = await sepay.createInvoice(body, { signal });
         return { referenceCode: input.referenceCode, providerAccountId: body.provider_account_id, trackingCode: accepted.tracking_code };

@@ -16,12 +16,14 @@ export interface InvoiceWorkerOptions {
   namespace: string;
   /** A bundle built once and shared (tests); otherwise `config.workflowBundlePath` or the sources. */
   workflowBundle?: WorkflowBundleOption;
+  /** The HTTP client for SePay calls (instrumentation, tests). */
+  fetch?: typeof fetch;
   /** Extra worker options (tests: shorter shutdown, interceptors...). */
   overrides?: Partial<WorkerOptions>;
 }
 
-export async function createInvoiceWorker({ config, connection, namespace, workflowBundle, overrides }: InvoiceWorkerOptions): Promise<Worker> {
-  const transport = { environment: config.sepay.environment, timeoutMs: config.sepay.timeoutMs };
+export async function createInvoiceWorker({ config, connection, namespace, workflowBundle, fetch, overrides }: InvoiceWorkerOptions): Promise<Worker> {
+  const transport = { environment: config.sepay.environment, timeoutMs: config.sepay.timeoutMs, fetch };
   const tokens = new TokenProvider({ ...transport, clientId: config.sepay.clientId, clientSecret: config.sepay.clientSecret });
   const sepay = new SepayClient({ ...transport, tokenProvider: tokens });
   const bundle = workflowBundle ?? (config.workflowBundlePath ? { codePath: config.workflowBundlePath } : undefined);

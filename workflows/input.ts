@@ -52,6 +52,8 @@ export const IssueInvoiceOptionsSchema = z
     /** First and longest pause between two status checks of a SePay job. */
     pollInitialInterval: DurationSchema.default('2 seconds'),
     pollMaximumInterval: DurationSchema.default('1 minute'),
+    /** How long the first check of a job keeps checking at the initial interval before backing off. */
+    pollFastPhase: DurationSchema.default('30 seconds'),
     /**
      * Bumped by the client when an earlier run for the same key spent its reference code (a failed
      * create job or a deleted draft): SePay never accepts a reference code twice.

@@ -22,10 +22,10 @@ import {
   upsertSearchAttributes,
   type ActivityOptions,
 } from '@temporalio/workflow';
-import type { Duration } from '@temporalio/common';
+import { msToNumber, type Duration } from '@temporalio/common';
 import type { CreateInvoiceOutcome, InvoiceActivities } from '../activities/index.js';
 import { FailureType } from './failure-types.js';
-import { describeIssues, IssueInvoiceInputSchema, type ParsedIssueInvoiceInput } from './input.js';
+import { describeIssues, IssueInvoiceInputSchema, type IssueInvoiceInput, type ParsedIssueInvoiceInput } from './input.js';
 import {
   approveIssuanceSignal,
   cancelInvoiceSignal,
@@ -45,7 +45,7 @@ import { formatVietnamDateTime } from './vietnam-time.js';
 const REQUEST_TIMEOUT: Duration = '30 seconds';
 const REQUEST_RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
 
-export async function issueInvoiceWorkflow(rawInput: unknown): Promise<IssueInvoiceResult> {
+export async function issueInvoiceWorkflow(rawInput: IssueInvoiceInput): Promise<IssueInvoiceResult> {
   const input = parseInput(rawInput);
   const { invoiceKey, invoice, options } = input;
   const referenceCode = referenceCodeFor(invoiceKey, options.referenceGeneration);
@@ -58,6 +58,7 @@ export async function issueInvoiceWorkflow(rawInput: unknown): Promise<IssueInvo
     approval: options.approval === 'manual' ? 'waiting' : 'not-required',
   };
   const activities = stepActivities(input);
+  const polling = { pollIntervalMs: msToNumber(options.pollInitialInterval), fastPhaseMs: msToNumber(options.pollFastPhase) };
 
   // ---- messages -------------------------------------------------------------------------------
   const beforeIssue = new CancellationScope();
@@ -108,7 +109,7 @@ export async function issueInvoiceWorkflow(rawInput: unknown): Promise<IssueInvo
     status.createTrackingCode = created.trackingCode;
     upsertSearchAttributes([{ key: ProviderAccountId, value: created.providerAccountId }]);
     enter('awaiting-creation');
-    await activities.awaitCreation.awaitCreation({ referenceCode, trackingCode: created.trackingCode });
+    await activities.awaitCreation.awaitCreation({ referenceCode, trackingCode: created.trackingCode, ...polling });
   };
 
   // ---- before the point of no return: cancellable --------------------------------------------
@@ -145,7 +146,7 @@ export async function issueInvoiceWorkflow(rawInput: unknown): Promise<IssueInvo
         const issued = await activities.issue.issueInvoice({ referenceCode });
         status.issueTrackingCode = issued.trackingCode;
         enter('awaiting-issuance');
-        await activities.awaitIssuance.awaitIssuance({ referenceCode, trackingCode: issued.trackingCode });
+        await activities.awaitIssuance.awaitIssuance({ referenceCode, trackingCode: issued.trackingCode, ...polling });
       }
       enter('fetching-detail');
       return activities.fetchDetail.fetchInvoiceDetail({ referenceCode, providerAccountId: created!.providerAccountId });
@@ -169,7 +170,7 @@ export async function issueInvoiceWorkflow(rawInput: unknown): Promise<IssueInvo
     enter('compensating');
     return CancellationScope.nonCancellable(async () => {
       try {
-        await activities.compensation.awaitCreation({ referenceCode, trackingCode: createdOutcome.trackingCode });
+        await activities.compensation.awaitCreation({ referenceCode, trackingCode: createdOutcome.trackingCode, ...polling });
       } catch (error) {
         // A failed create left nothing; a create still running past its deadline can't be helped.
         status.lastError = errorView(error);
@@ -218,10 +219,13 @@ function stepActivities({ options }: ParsedIssueInvoiceInput) {
     scheduleToCloseTimeout: deadline,
     retry: REQUEST_RETRY,
   });
-  // Each attempt is one status check; `StillPending` makes Temporal retry it on this schedule, so
-  // the history does not grow however long SePay takes.
+  // A wait is one activity: its first attempt checks at the initial interval for the fast phase,
+  // then `StillPending` makes Temporal retry it with backoff. Either way the history does not grow
+  // however long SePay takes.
   const poll = (summary: string, deadline: Duration): ActivityOptions => ({
     ...request(summary, deadline),
+    startToCloseTimeout: msToNumber(options.pollFastPhase) + msToNumber(REQUEST_TIMEOUT),
+    heartbeatTimeout: REQUEST_TIMEOUT,
     retry: {
       initialInterval: options.pollInitialInterval,
       backoffCoefficient: 1.5,

@@ -1,0 +1,79 @@
+/**
+ * `npm start`: the whole thing on the embedded default, no account needed. A Temporal dev server
+ * with its Web UI, the SePay simulator, an invoice worker, and one sample invoice issued end to end.
+ * Stays up until Ctrl-C so you can explore the Web UI; `--once` exits after the sample and prints
+ * its result as JSON on the last line.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, SEEDED_ACCOUNT_ID } from '../simulator/defaults.js';
+import { startSimulator } from '../simulator/server.js';
+import { loadWorkerConfig } from '../worker/config.js';
+import { createInvoiceWorker } from '../worker/create-worker.js';
+import type { issueInvoiceWorkflow } from '../workflows/index.js';
+import type { InvoiceContent } from '../workflows/input.js';
+import { workflowIdFor } from '../workflows/reference-code.js';
+import { startDevServer } from './dev-server.js';
+import { preferredPort } from './free-port.js';
+
+const { values: flags } = parseArgs({ options: { once: { type: 'boolean', default: false } } });
+const say = (line: string) => console.log(line);
+
+const server = await startDevServer({ ui: true, port: await preferredPort(7233), uiPort: await preferredPort(8233), log: say });
+const simulator = await startSimulator({ port: await preferredPort(4010), jobChecksUntilDone: 1 });
+const config = loadWorkerConfig({
+  ...process.env,
+  SEPAY_BASE_URL: simulator.baseUrl,
+  SEPAY_CLIENT_ID: DEFAULT_CLIENT_ID,
+  SEPAY_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
+  SEPAY_PROVIDER_ACCOUNT_ID: SEEDED_ACCOUNT_ID,
+});
+const workerConnection = await NativeConnection.connect({ address: server.address });
+const worker = await createInvoiceWorker({ config, connection: workerConnection, namespace: server.namespace });
+const workerRun = worker.run();
+const connection = await Connection.connect({ address: server.address });
+const client = new Client({ connection, namespace: server.namespace });
+
+say(`Temporal dev server  ${server.address}`);
+say(`Temporal Web UI      ${server.uiUrl}`);
+say(`SePay simulator      ${simulator.baseUrl}`);
+
+let exitCode = 0;
+try {
+  const invoiceKey = `demo-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`;
+  const invoice = JSON.parse(readFileSync(new URL('../examples/invoice.json', import.meta.url), 'utf8')) as InvoiceContent;
+  const handle = await client.workflow.start<typeof issueInvoiceWorkflow>('issueInvoiceWorkflow', {
+    taskQueue: config.taskQueue,
+    workflowId: workflowIdFor(invoiceKey),
+    args: [{ invoiceKey, invoice }],
+    staticSummary: `Invoice ${invoiceKey} (sample)`,
+  });
+  const workflowUrl = `${server.uiUrl}/namespaces/${server.namespace}/workflows/${handle.workflowId}`;
+  say(`Issuing sample invoice ${invoiceKey}: ${workflowUrl}`);
+  const result = await handle.result();
+  if (result.outcome === 'issued') {
+    say(`Issued invoice number ${result.invoice.invoiceNumber} (${result.invoice.invoiceSeries ?? ''}), total ${result.invoice.totalAmount} VND`);
+    say(`PDF: ${result.invoice.pdfUrl}`);
+  }
+  say(`Web UI: ${workflowUrl}`);
+  if (flags.once) {
+    console.log(JSON.stringify({ invoiceKey, workflowId: handle.workflowId, workflowUrl, ...result }));
+  } else {
+    say('Running until Ctrl-C: start more invoices with `npm run invoice -- issue --key K --file examples/invoice.json`.');
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+  }
+} catch (error) {
+  console.error(error);
+  exitCode = 1;
+} finally {
+  worker.shutdown();
+  await workerRun;
+  await Promise.allSettled([connection.close(), workerConnection.close(), simulator.close()]);
+  await server.stop();
+}
+process.exit(exitCode);

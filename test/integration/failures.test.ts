@@ -1,0 +1,137 @@
+/**
+ * Every failure type reaches the client typed, produced by the matching simulator behaviour; and
+ * the retryable ones (5xx storm, 429 with Retry-After, expired token) still end in an issued invoice.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SepayClient } from '../../sepay/index.js';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, SEEDED_ACCOUNT_ID, SEEDED_TEMPLATES } from '../../simulator/defaults.js';
+import { FailureType } from '../../workflows/failure-types.js';
+import { sampleInvoice, startInvoiceTestEnv, uniqueKey, type InvoiceTestEnv } from '../support/invoice-test-env.js';
+import { failureOf, waitForStage } from '../support/workflow-assertions.js';
+
+let env: InvoiceTestEnv;
+beforeAll(async () => {
+  env = await startInvoiceTestEnv();
+});
+afterAll(async () => {
+  await env?.close();
+});
+beforeEach(async () => {
+  await env.sim.reset();
+});
+
+describe('typed failures', () => {
+  it('InvalidInvoiceInput names every bad field and calls SePay not once', async () => {
+    const before = await env.sim.stats();
+    const badInvoice = { ...sampleInvoice, currency: 'EUR', items: [{ ...sampleInvoice.items[0], quantity: 1.234 }] };
+    const failure = await failureOf((await env.start(uniqueKey('bad-input'), {}, badInvoice)).result());
+
+    expect(failure.type).toBe(FailureType.InvalidInvoiceInput);
+    expect(failure.nonRetryable).toBe(true);
+    expect(failure.message).toContain('invoice.currency');
+    expect(failure.message).toContain('invoice.items.0.quantity');
+    expect((await env.sim.stats()).total).toBe(before.total);
+  });
+
+  it('SepayValidationFailed for a template/series pair the account does not have', async () => {
+    const failure = await failureOf(
+      (await env.start(uniqueKey('bad-series'), {}, { ...sampleInvoice, invoice_series: 'C99XXX' })).result(),
+    );
+    expect(failure.type).toBe(FailureType.SepayValidationFailed);
+    expect(failure.message).toContain('invoice_series');
+  });
+
+  it('SepayQuotaExceeded when a direct create meets an empty quota', async () => {
+    await env.sim.setQuota(0);
+    const failure = await failureOf((await env.start(uniqueKey('no-quota'), { mode: 'direct' })).result());
+    expect(failure.type).toBe(FailureType.SepayQuotaExceeded);
+  });
+
+  it('SepayRegistrationNotApproved when the tax authority has not approved the account', async () => {
+    await env.sim.setAccounts([
+      { id: SEEDED_ACCOUNT_ID, provider: 'matbao', active: true, templates: [...SEEDED_TEMPLATES], registration_approved: false },
+    ]);
+    const failure = await failureOf((await env.start(uniqueKey('unapproved'))).result());
+    expect(failure.type).toBe(FailureType.SepayRegistrationNotApproved);
+  });
+
+  it('SepayReferenceConflict when another invoice already holds the reference code', async () => {
+    const key = uniqueKey('taken');
+    const sepay = new SepayClient({ environment: { baseUrl: env.simulator.baseUrl }, clientId: DEFAULT_CLIENT_ID, clientSecret: DEFAULT_CLIENT_SECRET });
+    const { tracking_code } = await sepay.createInvoice({
+      ...sampleInvoice,
+      provider_account_id: SEEDED_ACCOUNT_ID,
+      template_code: '1',
+      invoice_series: 'C25TAT',
+      issued_date: '2026-01-02 09:00:00',
+      reference_code: key,
+      is_draft: true,
+      buyer: { name: 'Someone else entirely' },
+    });
+    while ((await sepay.checkCreate(tracking_code)).status === 'Pending');
+
+    const failure = await failureOf((await env.start(key)).result());
+    expect(failure.type).toBe(FailureType.SepayReferenceConflict);
+    expect(failure.nonRetryable).toBe(true);
+  });
+
+  it('SepayJobFailed when SePay reports the create job Failed', async () => {
+    await env.sim.addFault({ endpoint: 'create', kind: 'job-fail', message: 'Sai thông tin người mua' });
+    const handle = await env.start(uniqueKey('job-failed'));
+    const failure = await failureOf(handle.result());
+    expect(failure.type).toBe(FailureType.SepayJobFailed);
+    expect(failure.message).toContain('Sai thông tin người mua');
+    expect((await handle.describe()).memo).toMatchObject({ referenceCodeSpent: true });
+  });
+
+  it('DeadlineExceeded when SePay stays Pending past the creation deadline', async () => {
+    const key = uniqueKey('stuck');
+    await env.sim.addFault({ endpoint: 'create', kind: 'job-pending-forever' });
+    const handle = await env.start(key, { creationTimeout: '2s' });
+    const failure = await failureOf(handle.result());
+    expect(failure.type).toBe(FailureType.DeadlineExceeded);
+  });
+
+  it('SepayAuthFailed when the worker holds wrong credentials', async () => {
+    const wrongCredentials = await startInvoiceTestEnv({ clientSecret: 'not-what-the-worker-has' });
+    try {
+      const failure = await failureOf((await wrongCredentials.start(uniqueKey('bad-auth'))).result());
+      expect(failure.type).toBe(FailureType.SepayAuthFailed);
+      expect(failure.message).not.toContain(DEFAULT_CLIENT_SECRET);
+    } finally {
+      await wrongCredentials.close();
+    }
+  });
+});
+
+describe('retryable faults end in an issued invoice', () => {
+  it('rides out a storm of 5xx answers (SepayUnavailable)', async () => {
+    const key = uniqueKey('storm');
+    await env.sim.addFault({ endpoint: '*', kind: 'error', status: 503, times: 3 });
+    const result = await (await env.start(key)).result();
+    expect(result.outcome).toBe('issued');
+    expect((await env.sim.stats()).statuses['503']).toBe(3);
+  });
+
+  it('waits as long as Retry-After says on 429 (SepayRateLimited)', async () => {
+    const key = uniqueKey('throttled');
+    await env.sim.addFault({ endpoint: 'create', kind: 'rate-limit', retryAfterSeconds: 2, times: 1 });
+    const started = Date.now();
+    const result = await (await env.start(key)).result();
+    expect(result.outcome).toBe('issued');
+    // The retry came no sooner than the server asked, not after the 1 s default backoff.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2_000);
+  });
+
+  it('gets a new token when SePay expires it mid-flow', async () => {
+    const key = uniqueKey('expired-token');
+    const handle = await env.start(key, { approval: 'manual' });
+    await waitForStage(handle, 'awaiting-approval');
+    const tokensBefore = (await env.sim.stats()).endpoints.token ?? 0;
+    await env.sim.expireTokens();
+    await handle.signal('approveIssuance', {});
+    expect((await handle.result()).outcome).toBe('issued');
+    // One refresh after the expiry, however many calls saw the stale token.
+    expect((await env.sim.stats()).endpoints.token).toBe(tokensBefore + 1);
+  });
+});

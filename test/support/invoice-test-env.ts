@@ -1,0 +1,101 @@
+/**
+ * Everything an invoice integration test needs, all real: the suite's Temporal dev server, an
+ * in-process worker with the real activities, and a SePay simulator over HTTP on a free port.
+ * `close()` stops the worker and the simulator, also when the test failed.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Client, Connection, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { SimulatorControl } from '../../simulator/control-client.js';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, SEEDED_ACCOUNT_ID } from '../../simulator/defaults.js';
+import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../simulator/server.js';
+import { loadWorkerConfig } from '../../worker/config.js';
+import { createInvoiceWorker, WORKFLOWS_PATH } from '../../worker/create-worker.js';
+import type { InvoiceContent, IssueInvoiceInput } from '../../workflows/input.js';
+import type { issueInvoiceWorkflow } from '../../workflows/index.js';
+import { workflowIdFor } from '../../workflows/reference-code.js';
+
+export const sampleInvoice: InvoiceContent = JSON.parse(
+  readFileSync(new URL('../../examples/invoice.json', import.meta.url), 'utf8'),
+) as InvoiceContent;
+
+/** Polls fast so a test waits milliseconds, not the production seconds. */
+export const fastPolling = { pollInitialInterval: '50ms', pollMaximumInterval: '200ms' } as const;
+
+export interface InvoiceTestEnv {
+  client: Client;
+  sim: SimulatorControl;
+  simulator: RunningSimulator;
+  taskQueue: string;
+  /** Every Bearer token the worker sent to SePay, to prove none reaches the history. */
+  bearerTokensSeen: Set<string>;
+  start(invoiceKey: string, options?: IssueInvoiceInput['options'], invoice?: unknown): Promise<WorkflowHandleWithFirstExecutionRunId<typeof issueInvoiceWorkflow>>;
+  close(): Promise<void>;
+}
+
+let sharedBundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
+export async function startInvoiceTestEnv(simulatorOptions: SimulatorOptions = {}): Promise<InvoiceTestEnv> {
+  sharedBundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: silent });
+  const address = inject('temporalAddress');
+  const namespace = inject('temporalNamespace');
+  // Jobs nobody checks (their response was lost) settle quickly, so recovery tests run in seconds.
+  const simulator = await startSimulator({ port: 0, jobSettleMs: 1_000, ...simulatorOptions });
+  const sim = new SimulatorControl(simulator.baseUrl);
+  const taskQueue = `invoices-${randomUUID()}`;
+  const config = loadWorkerConfig({
+    SEPAY_TASK_QUEUE: taskQueue,
+    SEPAY_BASE_URL: simulator.baseUrl,
+    SEPAY_CLIENT_ID: DEFAULT_CLIENT_ID,
+    SEPAY_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
+    SEPAY_PROVIDER_ACCOUNT_ID: SEEDED_ACCOUNT_ID,
+    SEPAY_REQUEST_TIMEOUT_MS: '2000',
+    WORKER_SHUTDOWN_GRACE: '2s',
+  });
+  const nativeConnection = await NativeConnection.connect({ address });
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace });
+  const bearerTokensSeen = new Set<string>();
+  const recordingFetch: typeof fetch = (url, init) => {
+    const authorization = new Headers(init?.headers).get('authorization');
+    if (authorization?.startsWith('Bearer ')) bearerTokensSeen.add(authorization.slice('Bearer '.length));
+    return fetch(url, init);
+  };
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  try {
+    worker = await createInvoiceWorker({ config, connection: nativeConnection, namespace, workflowBundle: await sharedBundle, fetch: recordingFetch });
+    running = worker.run();
+  } catch (error) {
+    await Promise.allSettled([nativeConnection.close(), connection.close(), simulator.close()]);
+    throw error;
+  }
+
+  return {
+    client,
+    sim,
+    simulator,
+    taskQueue,
+    bearerTokensSeen,
+    start: (invoiceKey, options = {}, invoice = sampleInvoice) =>
+      client.workflow.start<typeof issueInvoiceWorkflow>('issueInvoiceWorkflow', {
+        taskQueue,
+        workflowId: workflowIdFor(invoiceKey),
+        // Invalid invoices are passed through on purpose: the workflow validates its input itself.
+        args: [{ invoiceKey, invoice: invoice as InvoiceContent, options: { ...fastPolling, ...options } }],
+      }),
+    async close() {
+      worker?.shutdown();
+      await running?.catch(() => undefined);
+      await Promise.allSettled([nativeConnection.close(), connection.close(), simulator.close()]);
+    },
+  };
+}
+
+/** A business key no other test (or earlier run on the same server) has used. */
+export function uniqueKey(label: string): string {
+  return `${label}-${randomUUID().slice(0, 8)}`;
+}
