@@ -4,6 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 
 export const HISTORIES_DIR = new URL('../replay/histories/', import.meta.url);
 
@@ -11,5 +12,5 @@ export async function saveHistory(handle: WorkflowHandle, name: string): Promise
   if (process.env.CAPTURE_HISTORIES !== '1') return;
   const history = await handle.fetchHistory();
   mkdirSync(HISTORIES_DIR, { recursive: true });
-  writeFileSync(new URL(`${name}.json`, HISTORIES_DIR), JSON.stringify(history, null, 2) + '\n');
+  writeFileSync(new URL(`${name}.json`, HISTORIES_DIR), historyToJSON(history) + '\n');
 }
