@@ -9,6 +9,8 @@ import { SepayClient, TokenProvider } from '../sepay/index.js';
 import type { WorkerConfig } from './config.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+/** Compiled by `npm run build` (tsc output runs as .js): the prebuilt bundle sits beside it. */
+const PREBUILT_BUNDLE = import.meta.url.endsWith('.js') ? fileURLToPath(new URL('../workflow-bundle.js', import.meta.url)) : undefined;
 
 export interface InvoiceWorkerOptions {
   config: WorkerConfig;
@@ -26,7 +28,8 @@ export async function createInvoiceWorker({ config, connection, namespace, workf
   const transport = { environment: config.sepay.environment, timeoutMs: config.sepay.timeoutMs, fetch };
   const tokens = new TokenProvider({ ...transport, clientId: config.sepay.clientId, clientSecret: config.sepay.clientSecret });
   const sepay = new SepayClient({ ...transport, tokenProvider: tokens });
-  const bundle = workflowBundle ?? (config.workflowBundlePath ? { codePath: config.workflowBundlePath } : undefined);
+  const bundlePath = config.workflowBundlePath ?? PREBUILT_BUNDLE;
+  const bundle = workflowBundle ?? (bundlePath ? { codePath: bundlePath } : undefined);
   return Worker.create({
     connection,
     namespace,
