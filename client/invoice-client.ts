@@ -47,7 +47,9 @@ export interface IssuedRun {
   runId: string;
   /**
    * True when the returned run was already there before this call (still running, or completed:
-   * a key is never issued twice); false when this call started it.
+   * a key is never issued twice); false when this call started it. Best effort: the SDK does not
+   * say whether a start attached to a run, so two callers racing on a new key may both read false
+   * (they still share one run and one invoice).
    */
   existing: boolean;
   handle: InvoiceWorkflowHandle;

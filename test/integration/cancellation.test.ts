@@ -4,7 +4,7 @@
  * the invoice is issued.
  */
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   approveIssuanceSignal,
   cancelInvoiceSignal,
@@ -14,19 +14,10 @@ import {
 } from '../../workflows/messages.js';
 import type { issueInvoiceWorkflow } from '../../workflows/index.js';
 import { saveHistory } from '../support/histories.js';
-import { startInvoiceTestEnv, uniqueKey, type InvoiceTestEnv } from '../support/invoice-test-env.js';
+import { uniqueKey, useInvoiceTestEnv } from '../support/invoice-test-env.js';
 import { waitForStage } from '../support/workflow-assertions.js';
 
-let env: InvoiceTestEnv;
-beforeAll(async () => {
-  env = await startInvoiceTestEnv();
-});
-afterAll(async () => {
-  await env?.close();
-});
-beforeEach(async () => {
-  await env.sim.reset();
-});
+const env = useInvoiceTestEnv();
 
 type Handle = WorkflowHandle<typeof issueInvoiceWorkflow>;
 

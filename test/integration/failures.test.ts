@@ -2,23 +2,14 @@
  * Every failure type reaches the client typed, produced by the matching simulator behaviour; and
  * the retryable ones (5xx storm, 429 with Retry-After, expired token) still end in an issued invoice.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SepayClient } from '../../sepay/index.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, SEEDED_ACCOUNT_ID, SEEDED_TEMPLATES } from '../../simulator/defaults.js';
 import { FailureType } from '../../workflows/failure-types.js';
-import { sampleInvoice, startInvoiceTestEnv, uniqueKey, type InvoiceTestEnv } from '../support/invoice-test-env.js';
+import { sampleInvoice, startInvoiceTestEnv, uniqueKey, useInvoiceTestEnv } from '../support/invoice-test-env.js';
 import { failureOf, waitForStage } from '../support/workflow-assertions.js';
 
-let env: InvoiceTestEnv;
-beforeAll(async () => {
-  env = await startInvoiceTestEnv();
-});
-afterAll(async () => {
-  await env?.close();
-});
-beforeEach(async () => {
-  await env.sim.reset();
-});
+const env = useInvoiceTestEnv();
 
 describe('typed failures', () => {
   it('InvalidInvoiceInput names every bad field and calls SePay not once', async () => {

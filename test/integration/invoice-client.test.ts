@@ -10,28 +10,21 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { failureType, FailureType, InvalidInvoiceInputError, InvoiceClient, type InvoiceStage, type IssueInvoiceInput } from '../../client/index.js';
 import { workflowIdFor } from '../../workflows/reference-code.js';
 import { ensureTemporalCli } from '../../scripts/temporal-cli.js';
-import { fastPolling, sampleInvoice, startInvoiceTestEnv, uniqueKey, type InvoiceTestEnv } from '../support/invoice-test-env.js';
+import { fastPolling, sampleInvoice, uniqueKey, useInvoiceTestEnv } from '../support/invoice-test-env.js';
 import { waitForStage } from '../support/workflow-assertions.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const exampleFile = 'examples/invoice.json';
 
-let env: InvoiceTestEnv;
+const env = useInvoiceTestEnv();
 let invoices: InvoiceClient;
-beforeAll(async () => {
-  env = await startInvoiceTestEnv();
-  invoices = new InvoiceClient({ client: env.client, taskQueue: env.taskQueue });
-});
-afterAll(async () => {
+beforeAll(() => {
   // The env owns the connection: closing it also closes what `invoices` uses.
-  await env?.close();
-});
-beforeEach(async () => {
-  await env.sim.reset();
+  invoices = new InvoiceClient({ client: env.client, taskQueue: env.taskQueue });
 });
 
 describe('InvoiceClient.issue: one invoice per business key', () => {

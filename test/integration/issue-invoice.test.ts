@@ -2,23 +2,14 @@
  * issueInvoiceWorkflow end to end: real dev server, real worker, real activities, the simulator
  * over HTTP. The happy paths, approval, and the guarantees around duplicates.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { approveIssuanceSignal, getInvoiceStatusQuery } from '../../workflows/messages.js';
 import { referenceCodeFor } from '../../workflows/reference-code.js';
-import { startInvoiceTestEnv, uniqueKey, type InvoiceTestEnv } from '../support/invoice-test-env.js';
+import { uniqueKey, useInvoiceTestEnv } from '../support/invoice-test-env.js';
 import { saveHistory } from '../support/histories.js';
 import { failureOf, waitForStage } from '../support/workflow-assertions.js';
 
-let env: InvoiceTestEnv;
-beforeAll(async () => {
-  env = await startInvoiceTestEnv();
-});
-afterAll(async () => {
-  await env?.close();
-});
-beforeEach(async () => {
-  await env.sim.reset();
-});
+const env = useInvoiceTestEnv();
 
 async function invoiceAtSimulator(referenceCode: string) {
   const { invoices } = await env.sim.invoices();

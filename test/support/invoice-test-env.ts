@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Client, Connection, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import { SimulatorControl } from '../../simulator/control-client.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, SEEDED_ACCOUNT_ID } from '../../simulator/defaults.js';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../simulator/server.js';
@@ -98,4 +98,22 @@ export async function startInvoiceTestEnv(simulatorOptions: SimulatorOptions = {
 /** A business key no other test (or earlier run on the same server) has used. */
 export function uniqueKey(label: string): string {
   return `${label}-${randomUUID().slice(0, 8)}`;
+}
+
+/**
+ * One environment for a test file: started before its tests, its simulator reset before each
+ * test, closed after them (also when they fail). The returned object is filled in by `beforeAll`.
+ */
+export function useInvoiceTestEnv(simulatorOptions: SimulatorOptions = {}): InvoiceTestEnv {
+  const env = {} as InvoiceTestEnv;
+  beforeAll(async () => {
+    Object.assign(env, await startInvoiceTestEnv(simulatorOptions));
+  });
+  afterAll(async () => {
+    await env.close?.();
+  });
+  beforeEach(async () => {
+    await env.sim.reset();
+  });
+  return env;
 }
