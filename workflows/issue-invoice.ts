@@ -192,7 +192,9 @@ export async function issueInvoiceWorkflow(rawInput: IssueInvoiceInput): Promise
   function fail(error: unknown): unknown {
     const failure = toWorkflowFailure(error);
     status.lastError = errorView(failure);
-    if (failure instanceof ApplicationFailure && failure.type === FailureType.SepayJobFailed && !status.pointOfNoReturn) {
+    // A failed create job spends the reference code in either mode (in `direct` mode after the
+    // point of no return, where no compensation runs); a failed issue job leaves a reusable draft.
+    if (failure instanceof ApplicationFailure && failure.type === FailureType.SepayJobFailed && failedJob(failure) === 'create') {
       upsertMemo({ [MemoKey.referenceCodeSpent]: true });
     }
     enter('failed');
@@ -241,6 +243,11 @@ function stepActivities({ options }: ParsedIssueInvoiceInput) {
     fetchDetail: proxyActivities<InvoiceActivities>(request('Fetch the issued invoice', options.issuanceTimeout)),
     compensation: proxyActivities<InvoiceActivities>(poll('Delete the draft (compensation)', options.creationTimeout)),
   };
+}
+
+function failedJob(failure: ApplicationFailure): unknown {
+  const [details] = (failure.details ?? []) as [{ job?: unknown }?];
+  return details?.job;
 }
 
 function deadlineExceeded(message: string): ApplicationFailure {

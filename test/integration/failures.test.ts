@@ -75,6 +75,13 @@ describe('typed failures', () => {
     expect((await handle.describe()).memo).toMatchObject({ referenceCodeSpent: true });
   });
 
+  it('SepayJobFailed on a direct create also marks the reference code spent', async () => {
+    await env.sim.addFault({ endpoint: 'create', kind: 'job-fail', message: 'Ký số thất bại' });
+    const handle = await env.start(uniqueKey('direct-failed'), { mode: 'direct' });
+    expect((await failureOf(handle.result())).type).toBe(FailureType.SepayJobFailed);
+    expect((await handle.describe()).memo).toMatchObject({ referenceCodeSpent: true });
+  });
+
   it('DeadlineExceeded when SePay stays Pending past the creation deadline', async () => {
     const key = uniqueKey('stuck');
     await env.sim.addFault({ endpoint: 'create', kind: 'job-pending-forever' });
