@@ -29,6 +29,8 @@ const WorkerEnvSchema = z
     WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: count(40),
     WORKER_MAX_CACHED_WORKFLOWS: count(1000),
     WORKER_SHUTDOWN_GRACE: DurationSchema.default('30 seconds'),
+    /** Recorded on every history event this worker produces; the SDK default is pid@hostname. */
+    WORKER_IDENTITY: optionalText,
     /** A bundle prebuilt by `npm run build`; without it the worker bundles the sources at start. */
     WORKFLOW_BUNDLE_PATH: optionalText,
   });
@@ -47,6 +49,7 @@ export interface WorkerConfig {
   maxConcurrentWorkflowTasks: number;
   maxCachedWorkflows: number;
   shutdownGraceMs: number;
+  identity?: string;
   workflowBundlePath?: string;
 }
 
@@ -82,6 +85,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
     maxConcurrentWorkflowTasks: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
     maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     shutdownGraceMs: msToNumber(e.WORKER_SHUTDOWN_GRACE as never),
+    identity: e.WORKER_IDENTITY,
     workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
   };
 }

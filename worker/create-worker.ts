@@ -41,6 +41,7 @@ export async function createInvoiceWorker({ config, connection, namespace, workf
     maxCachedWorkflows: config.maxCachedWorkflows,
     maxTaskQueueActivitiesPerSecond: config.sepay.maxRequestsPerSecond,
     shutdownGraceTime: config.shutdownGraceMs,
+    identity: config.identity,
     ...overrides,
   });
 }
