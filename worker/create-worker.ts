@@ -41,7 +41,8 @@ export async function createInvoiceWorker({ config, connection, namespace, workf
     maxCachedWorkflows: config.maxCachedWorkflows,
     maxTaskQueueActivitiesPerSecond: config.sepay.maxRequestsPerSecond,
     shutdownGraceTime: config.shutdownGraceMs,
-    identity: config.identity,
+    // Only when set: an explicit undefined would replace the SDK's pid@hostname default.
+    ...(config.identity && { identity: config.identity }),
     ...overrides,
   });
 }
