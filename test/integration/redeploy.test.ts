@@ -1,0 +1,166 @@
+/**
+ * A redeploy with a workflow change, as an operator does it: invoices start on worker build A (the
+ * real workflow code) and wait for approval; build A stops; build B, whose workflow adds a step
+ * guarded by `patched()` (test/redeploy/), takes over. The waiting runs finish on build B along
+ * build A's path, new runs take the new one, and the same change without the guard is refused by
+ * replay before it could be deployed.
+ *
+ * Each build is a separate `worker/main.ts` process loading its own prebuilt bundle through
+ * WORKFLOW_BUNDLE_PATH, on the suite's dev server and a simulator over HTTP.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { History } from '@temporalio/common/lib/proto-utils.js';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, SEEDED_ACCOUNT_ID } from '../../simulator/defaults.js';
+import { startSimulator, type RunningSimulator } from '../../simulator/server.js';
+import { WORKFLOWS_PATH } from '../../worker/create-worker.js';
+import type { issueInvoiceWorkflow } from '../../workflows/index.js';
+import type { IssueInvoiceInput } from '../../workflows/input.js';
+import { approveIssuanceSignal } from '../../workflows/messages.js';
+import { workflowIdFor } from '../../workflows/reference-code.js';
+import { PREFLIGHT_PATCH_ID } from '../redeploy/preflight-change.js';
+import { saveHistory } from '../support/histories.js';
+import { fastPolling, sampleInvoice, uniqueKey } from '../support/invoice-test-env.js';
+import { waitForStage } from '../support/workflow-assertions.js';
+import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
+
+type InvoiceRun = WorkflowHandle<typeof issueInvoiceWorkflow>;
+
+const BUILDS = {
+  a: WORKFLOWS_PATH,
+  b: fileURLToPath(new URL('../redeploy/build-b-workflows.ts', import.meta.url)),
+  bUnguarded: fileURLToPath(new URL('../redeploy/build-b-unguarded-workflows.ts', import.meta.url)),
+};
+/** Runs that wait on build A, one per mode; saved for the replay test as `redeploy-<label>`. */
+const WAITING_RUNS = [
+  { label: 'waiting-approval-draft', options: { approval: 'manual' } },
+  { label: 'waiting-approval-direct', options: { approval: 'manual', mode: 'direct' } },
+] as const satisfies readonly { label: string; options: IssueInvoiceInput['options'] }[];
+const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
+describe('redeploying a patched workflow change while invoices wait', () => {
+  const taskQueue = `redeploy-${uniqueKey('queue')}`;
+  const bundleDir = mkdtempSync(join(tmpdir(), 'sepay-redeploy-'));
+  const workers: WorkerProcess[] = [];
+  const bundles = {} as Record<keyof typeof BUILDS, WorkflowBundleWithSourceMap>;
+  let simulator: RunningSimulator;
+  let connection: Connection;
+  let client: Client;
+  // Filled by the first test, replayed by the second.
+  const oldHistories: History[] = [];
+  const newHistories: History[] = [];
+
+  beforeAll(async () => {
+    for (const [build, workflowsPath] of Object.entries(BUILDS) as [keyof typeof BUILDS, string][]) {
+      bundles[build] = await bundleWorkflowCode({ workflowsPath, logger: silent });
+    }
+    simulator = await startSimulator({ port: 0 });
+    connection = await Connection.connect({ address: inject('temporalAddress') });
+    client = new Client({ connection, namespace: inject('temporalNamespace') });
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled(workers.map((worker) => worker.stop()));
+    await Promise.allSettled([connection?.close(), simulator?.close()]);
+    rmSync(bundleDir, { recursive: true, force: true });
+  });
+
+  /** `npm run worker` of one build: its own process, its own prebuilt bundle. */
+  async function deploy(build: 'a' | 'b'): Promise<WorkerProcess> {
+    const bundlePath = join(bundleDir, `build-${build}.js`);
+    writeFileSync(bundlePath, bundles[build].code);
+    const worker = await startWorkerProcess({
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+      SEPAY_TASK_QUEUE: taskQueue,
+      SEPAY_BASE_URL: simulator.baseUrl,
+      SEPAY_CLIENT_ID: DEFAULT_CLIENT_ID,
+      SEPAY_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
+      SEPAY_PROVIDER_ACCOUNT_ID: SEEDED_ACCOUNT_ID,
+      SEPAY_REQUEST_TIMEOUT_MS: '2000',
+      WORKER_SHUTDOWN_GRACE: '2s',
+      WORKFLOW_BUNDLE_PATH: bundlePath,
+    });
+    workers.push(worker);
+    return worker;
+  }
+
+  function startInvoice(label: string, options: IssueInvoiceInput['options'] = {}): Promise<InvoiceRun> {
+    const invoiceKey = uniqueKey(`redeploy-${label}`);
+    return client.workflow.start<typeof issueInvoiceWorkflow>('issueInvoiceWorkflow', {
+      taskQueue,
+      workflowId: workflowIdFor(invoiceKey),
+      args: [{ invoiceKey, invoice: sampleInvoice, options: { ...fastPolling, ...options } }],
+    });
+  }
+
+  /** Open runs on this task queue that never took the patched branch: what blocks retiring it. */
+  async function openRunsWithoutPatch(): Promise<number> {
+    const query = `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running' AND TemporalChangeVersion IS NULL`;
+    return (await client.workflow.count(query)).count;
+  }
+
+  it('finishes the runs waiting on build A on build B, and starts new runs on the patched branch', async () => {
+    const workerA = await deploy('a');
+    const waiting = await Promise.all(WAITING_RUNS.map(({ label, options }) => startInvoice(label, options)));
+    for (const run of waiting) await waitForStage(run, 'awaiting-approval');
+    expect(await workerA.stop(), workerA.output()).toEqual({ code: 0, signal: null });
+
+    await deploy('b');
+    const fresh = await Promise.all([startInvoice('new-draft'), startInvoice('new-direct', { mode: 'direct' })]);
+    for (const run of fresh) expect(await run.result()).toMatchObject({ outcome: 'issued' });
+    // The visibility query docs/replay.md gives for retiring the patch sees exactly the old runs.
+    await expect.poll(openRunsWithoutPatch, { timeout: 10_000 }).toBe(waiting.length);
+
+    for (const run of waiting) await run.signal(approveIssuanceSignal, { approvedBy: 'redeploy-test' });
+    for (const run of waiting) expect(await run.result()).toMatchObject({ outcome: 'issued', invoice: { status: 'issued' } });
+    await expect.poll(openRunsWithoutPatch, { timeout: 10_000 }).toBe(0);
+
+    for (const [index, run] of waiting.entries()) {
+      const history = await run.fetchHistory();
+      // Build B followed build A's path: no marker, credentials checked once.
+      expect(patchMarkers(history)).toEqual([]);
+      expect(scheduledActivities(history, 'verifyCredentials')).toBe(1);
+      oldHistories.push(history);
+      await saveHistory(run, `redeploy-${WAITING_RUNS[index]!.label}`);
+    }
+    for (const run of fresh) {
+      const history = await run.fetchHistory();
+      // The marker records that this run took the new branch, and it did: preflight + the workflow's own check.
+      expect(patchMarkers(history)).toEqual([PREFLIGHT_PATCH_ID]);
+      expect(scheduledActivities(history, 'verifyCredentials')).toBe(2);
+      newHistories.push(history);
+    }
+  });
+
+  it('replays every run on the patched build B, and refuses the unguarded change for the runs of build A', async () => {
+    expect(oldHistories).toHaveLength(WAITING_RUNS.length);
+    for (const history of [...oldHistories, ...newHistories]) {
+      await Worker.runReplayHistory({ workflowBundle: bundles.b, replayName: 'build B' }, history);
+    }
+    for (const history of oldHistories) {
+      const replay = Worker.runReplayHistory({ workflowBundle: bundles.bUnguarded, replayName: 'build B without patched()' }, history);
+      await expect(replay).rejects.toBeInstanceOf(DeterminismViolationError);
+    }
+  });
+});
+
+/** The patch ids recorded in a history, in order (the marker's name and layout are sdk-core's). */
+function patchMarkers(history: History): string[] {
+  return (history.events ?? []).flatMap(({ markerRecordedEventAttributes: marker }) => {
+    if (marker?.markerName !== 'core_patch') return [];
+    const [data] = marker.details?.['patch-data']?.payloads ?? [];
+    return data ? [defaultPayloadConverter.fromPayload<{ id: string }>(data).id] : ['(unreadable patch marker)'];
+  });
+}
+
+function scheduledActivities(history: History, activityType: string): number {
+  return (history.events ?? []).filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === activityType).length;
+}
