@@ -9,7 +9,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/integration/**', 'test/chaos/**', '**/node_modules/**'],
+          exclude: ['test/integration/**', 'test/chaos/**', 'test/browser/**', '**/node_modules/**'],
           testTimeout: 20_000,
         },
       },
@@ -23,6 +23,30 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 180_000,
+        },
+      },
+      {
+        // The Web UI in Debian's Chromium, on its own dev server with the UI on: see test/browser/.
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          globalSetup: ['test/browser/global-setup.ts'],
+          setupFiles: ['test/support/quiet-runtime.ts'],
+          pool: 'forks',
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        // Every part in its own process, killed and restarted: see test/chaos/chaos.test.ts.
+        test: {
+          name: 'chaos',
+          include: ['test/chaos/**/*.test.ts'],
+          pool: 'forks',
+          fileParallelism: false,
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
         },
       },
     ],

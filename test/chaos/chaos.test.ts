@@ -1,0 +1,279 @@
+/**
+ * Durability, shown the way an operator meets it: every part in its own process, killed without
+ * warning while invoices wait on slow SePay jobs and injected faults. At the end every invoice must
+ * have its expected outcome, SePay must hold exactly one invoice per business key, every extra
+ * create must be explained by a retried attempt, and no cancelled invoice may be issued.
+ *
+ * The run is drawn from a seed (printed first); CHAOS_SEED=<seed> replays it, CHAOS_INVOICES=<n>
+ * sizes it.
+ */
+import { randomInt, randomUUID } from 'node:crypto';
+import { Client, Connection, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvoiceClient } from '../../client/invoice-client.js';
+import { seededRandom } from '../../simulator/prng.js';
+import type { SimInvoice, SimulatorControl } from '../../simulator/control-client.js';
+import type { IssueInvoiceInput } from '../../workflows/input.js';
+import type { IssueInvoiceResult } from '../../workflows/messages.js';
+import { saveHistory } from '../support/histories.js';
+import { sampleInvoice } from '../support/invoice-test-env.js';
+import { ChaosCluster, type RunningWorker } from './cluster.js';
+import { attemptsOf, historyFacts, type HistoryFacts } from './history-facts.js';
+import { throughOutages } from './outage-retry.js';
+import { chaosPlan, type ChaosEvent, type PlannedInvoice } from './plan.js';
+
+const seed = Number(process.env.CHAOS_SEED ?? randomInt(1, 2 ** 31 - 1));
+const invoiceCount = Number(process.env.CHAOS_INVOICES ?? 60);
+/** SePay answers Pending this many times per job, checked every 300 ms: each wait takes seconds. */
+const JOB_CHECKS = 8;
+const polling = { pollInitialInterval: '300ms', pollMaximumInterval: '1s', pollFastPhase: '3s' } as const;
+
+interface Disruption {
+  kind: ChaosEvent['kind'];
+  atMs: number;
+  identity?: string;
+}
+
+interface InvoiceRun {
+  plan: PlannedInvoice;
+  result?: IssueInvoiceResult;
+  failure?: unknown;
+  facts?: HistoryFacts;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+describe('durability under chaos', () => {
+  let cluster: ChaosCluster;
+  let connection: Connection;
+  let invoices: InvoiceClient;
+
+  beforeAll(async () => {
+    cluster = await ChaosCluster.start({ taskQueue: `chaos-${randomUUID()}`, jobChecks: JOB_CHECKS, workerShutdownGrace: '20s' });
+    await Promise.all([cluster.startWorker(), cluster.startWorker()]);
+    connection = await Connection.connect({ address: cluster.temporalAddress });
+    invoices = new InvoiceClient({ client: new Client({ connection, namespace: cluster.server.namespace }), taskQueue: cluster.options.taskQueue });
+  });
+
+  afterAll(async () => {
+    await connection?.close();
+    await cluster?.stop();
+  });
+
+  it(`issues ${invoiceCount} invoices while workers, the Temporal server and SePay are killed and restarted`, async () => {
+    console.log(`chaos seed ${seed} (replay with CHAOS_SEED=${seed})`);
+    const plan = chaosPlan(seed, invoiceCount);
+    await injectFaults(cluster.sim, seed);
+    const startedAt = Date.now();
+    const at = (ms: number) => sleep(startedAt + ms - Date.now());
+    const disruptions: Disruption[] = [];
+    const drainExitCodes: (number | null)[] = [];
+    const pickWorker = seededRandom(seed ^ 0x5eed);
+
+    const runInvoice = async (planned: PlannedInvoice): Promise<InvoiceRun> => {
+      await at(planned.startAtMs);
+      await throughOutages(() => invoices.issue(planned.key, sampleInvoice, optionsFor(planned)));
+      if (planned.actAtMs !== undefined) {
+        await at(planned.actAtMs);
+        await throughOutages(() => act(planned)).catch((error: unknown) => {
+          // A race cancel may find the run already finished: too late, which is an outcome too.
+          if (!(planned.kind === 'cancel-race' && error instanceof WorkflowNotFoundError)) throw error;
+        });
+      }
+      try {
+        return { plan: planned, result: await throughOutages(() => invoices.result(planned.key)) };
+      } catch (failure) {
+        if (!(failure instanceof WorkflowFailedError)) throw failure;
+        return { plan: planned, failure };
+      }
+    };
+
+    const act = (planned: PlannedInvoice) =>
+      planned.kind === 'approve' ? invoices.approve(planned.key, 'chaos-operator') : invoices.cancel(planned.key, 'cancelled by the chaos plan');
+
+    const disrupt = async (event: ChaosEvent): Promise<void> => {
+      await at(event.atMs);
+      switch (event.kind) {
+        case 'kill-worker': {
+          const worker = randomWorker();
+          disruptions.push({ kind: event.kind, atMs: Date.now(), identity: worker.identity });
+          await cluster.stopWorker(worker, 'SIGKILL');
+          await sleep(event.downMs);
+          await cluster.startWorker();
+          break;
+        }
+        case 'kill-server':
+          disruptions.push({ kind: event.kind, atMs: Date.now() });
+          await cluster.killServer();
+          await sleep(event.downMs);
+          await cluster.startServer();
+          break;
+        case 'restart-simulator': {
+          const faults = await cluster.sim.faults();
+          disruptions.push({ kind: event.kind, atMs: Date.now() });
+          expect((await cluster.stopSimulator()).code).toBe(0);
+          await sleep(event.downMs);
+          await cluster.startSimulator();
+          // Fault rules are the test's, not SePay's state: put back what had not fired yet.
+          for (const { id: _id, fired, times, ...rule } of faults) {
+            if (times === undefined || fired < times) await cluster.sim.addFault({ ...rule, times: times && times - fired });
+          }
+          break;
+        }
+        case 'drain-worker': {
+          // Slow SePay down so the worker certainly holds activities when SIGTERM arrives.
+          await cluster.sim.addFault({ endpoint: '*', kind: 'latency', latencyMs: 2_000, times: 40 });
+          await sleep(1_000);
+          const worker = randomWorker();
+          disruptions.push({ kind: event.kind, atMs: Date.now(), identity: worker.identity });
+          drainExitCodes.push((await cluster.stopWorker(worker, 'SIGTERM')).code);
+          await sleep(event.downMs);
+          await cluster.startWorker();
+          break;
+        }
+      }
+    };
+
+    const randomWorker = (): RunningWorker => cluster.workers[Math.floor(pickWorker() * cluster.workers.length)]!;
+
+    const chaos = (async () => {
+      for (const event of plan.events) await disrupt(event);
+    })();
+    // A disruption that goes wrong (a part that does not come back) fails the run at once.
+    const [runs] = await Promise.all([Promise.all(plan.invoices.map(runInvoice)), chaos]);
+    const durationMs = Date.now() - startedAt;
+
+    // ---- what happened, read from Temporal and from SePay --------------------------------------
+    for (const run of runs) {
+      const handle = invoices.handle(run.plan.key);
+      const history = await handle.fetchHistory();
+      run.facts = historyFacts(history.events ?? []);
+      expect((await handle.describe()).status.name, run.plan.key).toBe('COMPLETED');
+    }
+    const simInvoices = (await cluster.sim.invoices()).invoices;
+    const invoicesOf = (key: string) => simInvoices.filter((invoice) => invoice.reference_code === key || invoice.reference_code.startsWith(`${key}~`));
+
+    const problems: string[] = [];
+    let duplicates = 0;
+    let cancelledButIssued = 0;
+    let extraCreates = 0;
+    let createRetries = 0;
+    for (const run of runs) {
+      const { plan: planned, result, facts } = run;
+      const atSepay = invoicesOf(planned.key);
+      if (atSepay.length > 1) duplicates += atSepay.length - 1;
+      const [sepayInvoice] = atSepay as [SimInvoice?];
+      const createAttempts = attemptsOf(facts!, 'createInvoice');
+      createRetries += Math.max(0, createAttempts - 1);
+      if (sepayInvoice) {
+        extraCreates += sepayInvoice.create_requests - 1;
+        if (sepayInvoice.create_requests > createAttempts) {
+          problems.push(`${planned.key}: ${sepayInvoice.create_requests} creates at SePay, only ${createAttempts} create attempts`);
+        }
+        if (sepayInvoice.issue_requests > attemptsOf(facts!, 'issueInvoice')) {
+          problems.push(`${planned.key}: ${sepayInvoice.issue_requests} issue requests at SePay, more than its issue attempts`);
+        }
+      }
+      const expected = expectedOutcomes(planned);
+      if (!result || !expected.includes(result.outcome)) {
+        problems.push(`${planned.key} (${planned.kind}): expected ${expected.join(' or ')}, got ${result?.outcome ?? String(run.failure)}`);
+        continue;
+      }
+      if (result.outcome === 'issued') {
+        if (sepayInvoice?.status !== 'issued' || sepayInvoice.invoice_number !== result.invoice.invoiceNumber) {
+          problems.push(`${planned.key}: reported issued as ${result.invoice.invoiceNumber}, SePay has ${JSON.stringify(sepayInvoice)}`);
+        }
+      } else if (sepayInvoice && sepayInvoice.status !== 'deleted') {
+        if (sepayInvoice.status === 'issued') cancelledButIssued++;
+        problems.push(`${planned.key}: reported cancelled, SePay's invoice is ${sepayInvoice.status}`);
+      }
+    }
+
+    const drains = disruptions.filter((d) => d.kind === 'drain-worker');
+    const finishedByDrainedWorkers = runs.flatMap((run) =>
+      run.facts!.activities.filter((activity) => drains.some((d) => activity.completedBy === d.identity && activity.completedAtMs! > d.atMs)),
+    );
+    const summary = {
+      seed,
+      invoices: runs.length,
+      issued: runs.filter((run) => run.result?.outcome === 'issued').length,
+      cancelled: runs.filter((run) => run.result?.outcome === 'cancelled').length,
+      workerKills: disruptions.filter((d) => d.kind === 'kill-worker').length,
+      serverKills: disruptions.filter((d) => d.kind === 'kill-server').length,
+      simulatorRestarts: disruptions.filter((d) => d.kind === 'restart-simulator').length,
+      gracefulWorkerStops: drains.length,
+      activitiesFinishedDuringDrain: finishedByDrainedWorkers.length,
+      duplicates,
+      lost: problems.length,
+      cancelledButIssued,
+      extraCreates,
+      createRetries,
+      ...resumeTimes(runs, disruptions),
+      maxHistoryEvents: Math.max(...runs.map((run) => run.facts!.eventCount)),
+      durationMs,
+    };
+    console.log(`chaos summary ${JSON.stringify(summary)}`);
+    await saveRepresentativeHistories(invoices, runs);
+
+    expect(problems).toEqual([]);
+    expect(duplicates).toBe(0);
+    expect(cancelledButIssued).toBe(0);
+    expect(drainExitCodes.every((code) => code === 0), `drained workers exited with ${drainExitCodes.join(', ')}`).toBe(true);
+    expect(finishedByDrainedWorkers.length, 'a worker stopped with SIGTERM finished the activities it held').toBeGreaterThan(0);
+  });
+});
+
+function optionsFor({ kind }: PlannedInvoice): IssueInvoiceInput['options'] {
+  return {
+    ...polling,
+    mode: kind === 'direct' ? 'direct' : 'draft-then-issue',
+    approval: kind === 'approve' || kind === 'cancel-waiting' ? 'manual' : 'auto',
+  };
+}
+
+function expectedOutcomes({ kind }: PlannedInvoice): IssueInvoiceResult['outcome'][] {
+  if (kind === 'cancel-waiting') return ['cancelled'];
+  if (kind === 'cancel-race') return ['cancelled', 'issued'];
+  return ['issued'];
+}
+
+/** SePay misbehaving the documented ways, on top of the process kills. */
+async function injectFaults(sim: SimulatorControl, seed: number): Promise<void> {
+  await sim.addFault({ endpoint: 'create', kind: 'error', status: 503, probability: 0.15, times: 6, seed });
+  await sim.addFault({ endpoint: 'create', kind: 'drop-after-commit', probability: 0.2, times: 3, seed: seed + 1 });
+  await sim.addFault({ endpoint: 'issue', kind: 'drop-after-commit', probability: 0.2, times: 2, seed: seed + 2 });
+  await sim.addFault({ endpoint: 'issue', kind: 'rate-limit', retryAfterSeconds: 1, probability: 0.2, times: 3, seed: seed + 3 });
+  await sim.addFault({ endpoint: 'create-check', kind: 'error', status: 500, probability: 0.05, times: 10, seed: seed + 4 });
+  await sim.addFault({ endpoint: 'detail', kind: 'latency', latencyMs: 800, probability: 0.3, seed: seed + 5 });
+}
+
+/**
+ * How long work stood still after a process died: from the disruption to the start of the attempt
+ * that replaced a timed-out one (activity) or of the workflow task after a timed-out one.
+ */
+function resumeTimes(runs: InvoiceRun[], disruptions: Disruption[]) {
+  const worst: Record<string, number> = {};
+  const attribute = (resumedAtMs: number) => {
+    const cause = disruptions.filter((d) => d.atMs < resumedAtMs).at(-1);
+    if (!cause) return;
+    const key = `maxResumeAfter_${cause.kind}_Ms`;
+    worst[key] = Math.max(worst[key] ?? 0, resumedAtMs - cause.atMs);
+  };
+  for (const { facts } of runs) {
+    for (const activity of facts!.activities) if (activity.resumedAfterTimeout) attribute(activity.startedAtMs);
+    for (const resumedAt of facts!.workflowTasksResumedAtMs) attribute(resumedAt);
+  }
+  return worst;
+}
+
+/** With CAPTURE_HISTORIES=1: runs that went through a kill, for the replay test. */
+async function saveRepresentativeHistories(invoices: InvoiceClient, runs: InvoiceRun[]): Promise<void> {
+  const pick = (name: string, predicate: (run: InvoiceRun) => boolean) => {
+    const run = runs.find(predicate);
+    return run ? saveHistory(invoices.handle(run.plan.key), name) : undefined;
+  };
+  const resumed = (run: InvoiceRun) => run.facts!.activities.some((activity) => activity.resumedAfterTimeout);
+  await pick('chaos-issued-after-lost-attempt', (run) => run.result?.outcome === 'issued' && resumed(run));
+  await pick('chaos-cancelled-while-awaiting-approval', (run) => run.plan.kind === 'cancel-waiting' && run.result?.outcome === 'cancelled');
+  await pick('chaos-direct-issued', (run) => run.plan.kind === 'direct' && run.result?.outcome === 'issued');
+}

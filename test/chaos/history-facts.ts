@@ -1,0 +1,78 @@
+/**
+ * What the chaos checks read from a run's history: how many attempts each activity took, which
+ * worker finished it, and when work resumed after an attempt was lost with a dead process.
+ */
+import type { temporal } from '@temporalio/proto';
+import { tsToMs } from '@temporalio/common/lib/time.js';
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+const EventType = {
+  ActivityTaskScheduled: 10,
+  ActivityTaskStarted: 11,
+  ActivityTaskCompleted: 12,
+  WorkflowTaskStarted: 6,
+  WorkflowTaskTimedOut: 8,
+} as const;
+
+export interface ActivityRun {
+  activityType: string;
+  /** The attempt that ended the activity (1 = no retry). */
+  attempts: number;
+  startedAtMs: number;
+  /** The previous attempt ended by a timeout: its worker (or the server) went away. */
+  resumedAfterTimeout: boolean;
+  completedBy?: string;
+  completedAtMs?: number;
+}
+
+export interface HistoryFacts {
+  eventCount: number;
+  activities: ActivityRun[];
+  /** Start times of workflow tasks that followed a timed-out one (a worker died holding it). */
+  workflowTasksResumedAtMs: number[];
+}
+
+export function historyFacts(events: HistoryEvent[]): HistoryFacts {
+  const scheduledTypes = new Map<number, string>();
+  const byScheduledId = new Map<number, ActivityRun>();
+  const workflowTasksResumedAtMs: number[] = [];
+  let workflowTaskTimedOut = false;
+  for (const event of events) {
+    const at = tsToMs(event.eventTime);
+    switch (event.eventType) {
+      case EventType.ActivityTaskScheduled:
+        scheduledTypes.set(Number(event.eventId), event.activityTaskScheduledEventAttributes?.activityType?.name ?? '?');
+        break;
+      case EventType.ActivityTaskStarted: {
+        const attributes = event.activityTaskStartedEventAttributes!;
+        const scheduledId = Number(attributes.scheduledEventId);
+        byScheduledId.set(scheduledId, {
+          activityType: scheduledTypes.get(scheduledId) ?? '?',
+          attempts: attributes.attempt ?? 1,
+          startedAtMs: at,
+          resumedAfterTimeout: Boolean(attributes.lastFailure?.timeoutFailureInfo),
+        });
+        break;
+      }
+      case EventType.ActivityTaskCompleted: {
+        const attributes = event.activityTaskCompletedEventAttributes!;
+        const run = byScheduledId.get(Number(attributes.scheduledEventId));
+        if (run) Object.assign(run, { completedBy: attributes.identity ?? undefined, completedAtMs: at });
+        break;
+      }
+      case EventType.WorkflowTaskTimedOut:
+        workflowTaskTimedOut = true;
+        break;
+      case EventType.WorkflowTaskStarted:
+        if (workflowTaskTimedOut) workflowTasksResumedAtMs.push(at);
+        workflowTaskTimedOut = false;
+        break;
+    }
+  }
+  return { eventCount: events.length, activities: [...byScheduledId.values()], workflowTasksResumedAtMs };
+}
+
+/** Attempts of every run of `activityType` together (a run schedules some activities twice). */
+export function attemptsOf(facts: HistoryFacts, activityType: string): number {
+  return facts.activities.filter((run) => run.activityType === activityType).reduce((sum, run) => sum + run.attempts, 0);
+}

@@ -1,0 +1,26 @@
+/**
+ * What a business app does while its Temporal server restarts: retry the call. Only "server not
+ * reachable" is retried; any other error is the answer.
+ */
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import { isGrpcServiceError, ServiceError } from '@temporalio/client';
+
+const RETRIED_CODES = new Set<number>([GrpcStatus.UNAVAILABLE, GrpcStatus.DEADLINE_EXCEEDED]);
+const GIVE_UP_AFTER_MS = 120_000;
+
+function isOutage(error: unknown): boolean {
+  const grpc = error instanceof ServiceError ? error.cause : error;
+  return isGrpcServiceError(grpc) && RETRIED_CODES.has(grpc.code);
+}
+
+export async function throughOutages<T>(call: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + GIVE_UP_AFTER_MS;
+  for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!isOutage(error) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}

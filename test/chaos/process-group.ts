@@ -1,0 +1,119 @@
+/**
+ * A command run the way an operator's supervisor runs it: in its own process group, so a signal
+ * reaches every process of it at once (npm, tsx and the node process doing the work), exactly as
+ * `docker kill` or systemd would. Output is kept for assertions and failure reports.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+
+export interface ExitStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+const alive = new Set<ProcessGroup>();
+let exitHookInstalled = false;
+
+export class ProcessGroup {
+  readonly exited: Promise<ExitStatus>;
+  private readonly child: ChildProcess;
+  private readonly lines: string[] = [];
+  private readonly lineWaiters: { pattern: RegExp; resolve: (match: RegExpMatchArray) => void }[] = [];
+
+  constructor(
+    readonly name: string,
+    command: string,
+    args: string[],
+    env: NodeJS.ProcessEnv,
+  ) {
+    this.child = spawn(command, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    alive.add(this);
+    installExitHook();
+    for (const stream of [this.child.stdout, this.child.stderr]) {
+      let partial = '';
+      stream?.on('data', (chunk: Buffer) => {
+        const text = partial + chunk.toString();
+        const complete = text.split('\n');
+        partial = complete.pop() ?? '';
+        for (const line of complete) this.onLine(line);
+      });
+    }
+    this.exited = new Promise((resolve) =>
+      this.child.once('exit', (code, signal) => {
+        alive.delete(this);
+        resolve({ code, signal });
+      }),
+    );
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  get running(): boolean {
+    return alive.has(this);
+  }
+
+  /** The first output line matching `pattern` (also one already printed). */
+  waitForLine(pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
+    for (const line of this.lines) {
+      const match = line.match(pattern);
+      if (match) return Promise.resolve(match);
+    }
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${this.name}: no line matching ${pattern} within ${timeoutMs} ms\n${this.tail()}`)), timeoutMs);
+      void this.exited.then(({ code, signal }) => {
+        clearTimeout(timer);
+        reject(new Error(`${this.name} exited (code ${code}, signal ${signal}) before printing ${pattern}\n${this.tail()}`));
+      });
+      this.lineWaiters.push({
+        pattern,
+        resolve: (match) => {
+          clearTimeout(timer);
+          resolve(match);
+        },
+      });
+    });
+  }
+
+  /** Signals the whole group; resolves when the group leader has exited. */
+  async kill(signal: NodeJS.Signals): Promise<ExitStatus> {
+    if (this.running) {
+      try {
+        process.kill(-this.pid, signal);
+      } catch {
+        // Already gone between the check and the signal.
+      }
+    }
+    return this.exited;
+  }
+
+  tail(lines = 30): string {
+    return this.lines.slice(-lines).map((line) => `  [${this.name}] ${line}`).join('\n');
+  }
+
+  private onLine(line: string): void {
+    this.lines.push(line);
+    if (this.lines.length > 2_000) this.lines.splice(0, 1_000);
+    for (const waiter of [...this.lineWaiters]) {
+      const match = line.match(waiter.pattern);
+      if (match) {
+        this.lineWaiters.splice(this.lineWaiters.indexOf(waiter), 1);
+        waiter.resolve(match);
+      }
+    }
+  }
+}
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const group of alive) {
+      try {
+        process.kill(-group.pid, 'SIGKILL');
+      } catch {
+        // Gone already.
+      }
+    }
+  });
+}
