@@ -22,7 +22,8 @@ export default tseslint.config(
   },
   {
     // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no activity code.
-    files: ['workflows/**/*.ts'],
+    // test/redeploy/ holds the workflow modules of the redeploy test's build B.
+    files: ['workflows/**/*.ts', 'test/redeploy/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
