@@ -4,6 +4,7 @@
  * `docker kill` or systemd would. Output is kept for assertions and failure reports.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export interface ExitStatus {
   code: number | null;
@@ -75,16 +76,26 @@ export class ProcessGroup {
     });
   }
 
-  /** Signals the whole group; resolves when the group leader has exited. */
-  async kill(signal: NodeJS.Signals): Promise<ExitStatus> {
-    if (this.running) {
-      try {
-        process.kill(-this.pid, signal);
-      } catch {
-        // Already gone between the check and the signal.
-      }
+  /**
+   * Signals the whole group and resolves when every process of it has gone. The status is the
+   * leader's: npm itself dies of SIGTERM at once (143) while its node child drains, which is why
+   * this waits for the group, not the leader, and why callers judge a clean stop by the output.
+   */
+  async kill(signal: NodeJS.Signals, timeoutMs = 60_000): Promise<ExitStatus> {
+    signalGroup(this.pid, signal);
+    const status = await this.exited;
+    const deadline = Date.now() + timeoutMs;
+    while (groupExists(this.pid)) {
+      if (Date.now() > deadline + 5_000) throw new Error(`${this.name}: processes of group ${this.pid} survive SIGKILL`);
+      if (Date.now() > deadline) signalGroup(this.pid, 'SIGKILL');
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    return this.exited;
+    return status;
+  }
+
+  /** Whether a line matching `pattern` was printed. */
+  printed(pattern: RegExp): boolean {
+    return this.lines.some((line) => pattern.test(line));
   }
 
   tail(lines = 30): string {
@@ -104,16 +115,38 @@ export class ProcessGroup {
   }
 }
 
+function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // The group is gone already.
+  }
+}
+
+/**
+ * Whether a live process of the group remains. Read from /proc rather than `kill(-pgid, 0)`:
+ * orphans whose parent (npm) died are not always reaped here, and a zombie still "exists".
+ */
+function groupExists(pgid: number): boolean {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // pid (comm) state ppid pgrp ...: comm may hold spaces, so split after its closing parenthesis.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') return true;
+  }
+  return false;
+}
+
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on('exit', () => {
-    for (const group of alive) {
-      try {
-        process.kill(-group.pid, 'SIGKILL');
-      } catch {
-        // Gone already.
-      }
-    }
+    for (const group of alive) signalGroup(group.pid, 'SIGKILL');
   });
 }
