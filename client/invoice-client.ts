@@ -15,6 +15,7 @@ import {
   type WorkflowExecutionDescription,
   type WorkflowHandle,
 } from '@temporalio/client';
+import { dataConverterFromEnv } from '../codec/data-converter.js';
 import { temporalConnectConfig } from '../worker/connection.js';
 import { type issueInvoiceWorkflow } from '../workflows/index.js';
 import { type IssueInvoiceInput, type ParsedIssueInvoiceInput } from '../workflows/input.js';
@@ -66,11 +67,15 @@ export class InvoiceClient {
     this.taskQueue = taskQueue;
   }
 
-  /** Connects from the standard TEMPORAL_* variables (as the Temporal CLI reads them) and SEPAY_TASK_QUEUE. */
+  /**
+   * Connects from the standard TEMPORAL_* variables (as the Temporal CLI reads them) and
+   * SEPAY_TASK_QUEUE, encrypting payloads like the worker when PAYLOAD_ENCRYPTION_KEYS is set.
+   */
   static async connect(env: Record<string, string | undefined> = process.env): Promise<InvoiceClient> {
     const { connectionOptions, namespace } = temporalConnectConfig(env);
+    const dataConverter = dataConverterFromEnv(env);
     const connection = await Connection.connect(connectionOptions);
-    return new InvoiceClient({ client: new Client({ connection, namespace }), taskQueue: env.SEPAY_TASK_QUEUE || undefined });
+    return new InvoiceClient({ client: new Client({ connection, namespace, dataConverter }), taskQueue: env.SEPAY_TASK_QUEUE || undefined });
   }
 
   /** Closes the underlying connection (shared with anyone else using the same `Client`). */

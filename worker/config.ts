@@ -5,6 +5,7 @@
  */
 import { msToNumber } from '@temporalio/common';
 import { z } from 'zod';
+import { PayloadEncryptionKeysSchema, type Keyring } from '../codec/keys.js';
 import { DurationSchema } from '../workflows/input.js';
 import { DEFAULT_TASK_QUEUE } from '../workflows/task-queue.js';
 
@@ -33,6 +34,8 @@ const WorkerEnvSchema = z
     WORKER_IDENTITY: optionalText,
     /** A bundle prebuilt by `npm run build`; without it the worker bundles the sources at start. */
     WORKFLOW_BUNDLE_PATH: optionalText,
+    /** `<keyId>:<base64 key>,...`, current key first: encrypts payloads and failure messages (codec/keys.ts). */
+    PAYLOAD_ENCRYPTION_KEYS: PayloadEncryptionKeysSchema.optional(),
   });
 
 export interface WorkerConfig {
@@ -51,6 +54,8 @@ export interface WorkerConfig {
   shutdownGraceMs: number;
   identity?: string;
   workflowBundlePath?: string;
+  /** Set when payloads are encrypted. */
+  payloadEncryption?: Keyring;
 }
 
 export class WorkerConfigError extends Error {
@@ -87,5 +92,6 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
     shutdownGraceMs: msToNumber(e.WORKER_SHUTDOWN_GRACE as never),
     identity: e.WORKER_IDENTITY,
     workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
+    payloadEncryption: e.PAYLOAD_ENCRYPTION_KEYS,
   };
 }

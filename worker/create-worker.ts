@@ -5,18 +5,28 @@
 import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker, type WorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
+import { encryptingDataConverter } from '../codec/data-converter.js';
 import { SepayClient, TokenProvider } from '../sepay/index.js';
 import type { WorkerConfig } from './config.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
-/** Compiled by `npm run build` (tsc output runs as .js): the prebuilt bundle sits beside it. */
-const PREBUILT_BUNDLE = import.meta.url.endsWith('.js') ? fileURLToPath(new URL('../workflow-bundle.js', import.meta.url)) : undefined;
+/**
+ * Written by `npm run build`. With payload encryption the workflow code must encode failure
+ * messages too, which is decided when bundling: hence one bundle per mode.
+ */
+export const PREBUILT_BUNDLE_FILES = { plain: 'workflow-bundle.js', encrypted: 'workflow-bundle.encrypted.js' } as const;
+/** Compiled by `npm run build` (tsc output runs as .js): the prebuilt bundles sit beside it. */
+const prebuiltBundle = (encrypted: boolean) =>
+  import.meta.url.endsWith('.js') ? fileURLToPath(new URL(`../${PREBUILT_BUNDLE_FILES[encrypted ? 'encrypted' : 'plain']}`, import.meta.url)) : undefined;
 
 export interface InvoiceWorkerOptions {
   config: WorkerConfig;
   connection: NativeConnection;
   namespace: string;
-  /** A bundle built once and shared (tests); otherwise `config.workflowBundlePath` or the sources. */
+  /**
+   * A bundle built once and shared (tests); otherwise `config.workflowBundlePath` or the sources.
+   * With payload encryption it must be built with `failureConverterPath: FAILURE_CONVERTER_PATH`.
+   */
   workflowBundle?: WorkflowBundleOption;
   /** The HTTP client for SePay calls (instrumentation, tests). */
   fetch?: typeof fetch;
@@ -28,7 +38,8 @@ export async function createInvoiceWorker({ config, connection, namespace, workf
   const transport = { environment: config.sepay.environment, timeoutMs: config.sepay.timeoutMs, fetch };
   const tokens = new TokenProvider({ ...transport, clientId: config.sepay.clientId, clientSecret: config.sepay.clientSecret });
   const sepay = new SepayClient({ ...transport, tokenProvider: tokens });
-  const bundlePath = config.workflowBundlePath ?? PREBUILT_BUNDLE;
+  const dataConverter = config.payloadEncryption && encryptingDataConverter(config.payloadEncryption);
+  const bundlePath = config.workflowBundlePath ?? prebuiltBundle(dataConverter !== undefined);
   const bundle = workflowBundle ?? (bundlePath ? { codePath: bundlePath } : undefined);
   return Worker.create({
     connection,
@@ -36,6 +47,7 @@ export async function createInvoiceWorker({ config, connection, namespace, workf
     taskQueue: config.taskQueue,
     activities: createActivities({ sepay, tokens, defaults: config.defaults }),
     ...(bundle ? { workflowBundle: bundle } : { workflowsPath: WORKFLOWS_PATH }),
+    dataConverter,
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflowTasks,
     maxCachedWorkflows: config.maxCachedWorkflows,

@@ -75,7 +75,7 @@ function helpText(name?: string): string {
     '',
     '  --json  print one JSON document on stdout (errors too: {"error": {...}})',
     'Temporal connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TLS variables or a profile;',
-    'task queue: SEPAY_TASK_QUEUE (default sepay-einvoice).',
+    'task queue: SEPAY_TASK_QUEUE (default sepay-einvoice); payload encryption: PAYLOAD_ENCRYPTION_KEYS (as the worker).',
   ].join('\n');
 }
 
