@@ -101,11 +101,13 @@ describe('redeploying a patched workflow change while invoices wait', () => {
     });
   }
 
-  /** Open runs on this task queue that never took the patched branch: what blocks retiring it. */
-  async function openRunsWithoutPatch(): Promise<number> {
-    const query = `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running' AND TemporalChangeVersion IS NULL`;
-    return (await client.workflow.count(query)).count;
+  /** Runs open on this task queue, filtered by visibility as docs/replay.md tells operators to. */
+  async function openRuns(filter: string): Promise<number> {
+    return (await client.workflow.count(`TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running' AND ${filter}`)).count;
   }
+  const onPatchedBranch = `TemporalChangeVersion = '${PREFLIGHT_PATCH_ID}'`;
+  /** What blocks retiring the patch: open runs that have not recorded its marker. */
+  const onOldBranch = `(TemporalChangeVersion IS NULL OR TemporalChangeVersion != '${PREFLIGHT_PATCH_ID}')`;
 
   it('finishes the runs waiting on build A on build B, and starts new runs on the patched branch', async () => {
     const workerA = await deploy('a');
@@ -113,15 +115,25 @@ describe('redeploying a patched workflow change while invoices wait', () => {
     for (const run of waiting) await waitForStage(run, 'awaiting-approval');
     expect(await workerA.stop(), workerA.output()).toEqual({ code: 0, signal: null });
 
+    // Build B has no cached state for the waiting runs: the approvals below make it replay them
+    // from their first event, where `patched()` finds no marker, answers false and keeps build A's
+    // commands; its new runs pass `patched()` live, record the marker and run the preflight.
     await deploy('b');
-    const fresh = await Promise.all([startInvoice('new-draft'), startInvoice('new-direct', { mode: 'direct' })]);
-    for (const run of fresh) expect(await run.result()).toMatchObject({ outcome: 'issued' });
-    // The visibility query docs/replay.md gives for retiring the patch sees exactly the old runs.
-    await expect.poll(openRunsWithoutPatch, { timeout: 10_000 }).toBe(waiting.length);
+    const [freshWaiting, freshDirect] = await Promise.all([
+      startInvoice('new-approval', { approval: 'manual' }),
+      startInvoice('new-direct', { mode: 'direct' }),
+    ]);
+    // Watched through visibility, not the status query: a query that arrives during the preflight
+    // finds no handler yet (the real workflow registers them after it).
+    await expect.poll(() => openRuns(`InvoiceStage = 'awaiting-approval' AND ${onPatchedBranch}`), { timeout: 20_000 }).toBe(1);
+    // Three runs wait now; the retirement query counts the two of build A, not the new one.
+    expect(await openRuns(onOldBranch)).toBe(waiting.length);
 
-    for (const run of waiting) await run.signal(approveIssuanceSignal, { approvedBy: 'redeploy-test' });
-    for (const run of waiting) expect(await run.result()).toMatchObject({ outcome: 'issued', invoice: { status: 'issued' } });
-    await expect.poll(openRunsWithoutPatch, { timeout: 10_000 }).toBe(0);
+    for (const run of [...waiting, freshWaiting]) await run.signal(approveIssuanceSignal, { approvedBy: 'redeploy-test' });
+    for (const run of [...waiting, freshWaiting, freshDirect]) {
+      expect(await run.result()).toMatchObject({ outcome: 'issued', invoice: { status: 'issued' } });
+    }
+    await expect.poll(() => openRuns(onOldBranch), { timeout: 10_000 }).toBe(0);
 
     for (const [index, run] of waiting.entries()) {
       const history = await run.fetchHistory();
@@ -131,7 +143,7 @@ describe('redeploying a patched workflow change while invoices wait', () => {
       oldHistories.push(history);
       await saveHistory(run, `redeploy-${WAITING_RUNS[index]!.label}`);
     }
-    for (const run of fresh) {
+    for (const run of [freshWaiting, freshDirect]) {
       const history = await run.fetchHistory();
       // The marker records that this run took the new branch, and it did: preflight + the workflow's own check.
       expect(patchMarkers(history)).toEqual([PREFLIGHT_PATCH_ID]);
