@@ -34,7 +34,7 @@ export async function startRecordingGrpcServer(tls: { key: Buffer; cert: Buffer;
     calls.push({
       path: String(headers[constants.HTTP2_HEADER_PATH]),
       authorization: headers.authorization as string | undefined,
-      clientCertificateSubject: certificate?.subject?.CN,
+      clientCertificateSubject: certificate?.subject?.CN?.toString(),
     });
     stream.on('error', () => {});
     stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '16', 'grpc-message': 'recorded by the test server' }, { endStream: true });
