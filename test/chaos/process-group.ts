@@ -16,6 +16,7 @@ let exitHookInstalled = false;
 
 export class ProcessGroup {
   readonly exited: Promise<ExitStatus>;
+  readonly outputComplete: Promise<void>;
   private readonly child: ChildProcess;
   private readonly lines: string[] = [];
   private readonly lineWaiters: { pattern: RegExp; resolve: (match: RegExpMatchArray) => void }[] = [];
@@ -29,7 +30,9 @@ export class ProcessGroup {
     this.child = spawn(command, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     alive.add(this);
     installExitHook();
+    const streamsClosed: Promise<void>[] = [];
     for (const stream of [this.child.stdout, this.child.stderr]) {
+      streamsClosed.push(new Promise((resolve) => stream?.once('close', resolve)));
       let partial = '';
       stream?.on('data', (chunk: Buffer) => {
         const text = partial + chunk.toString();
@@ -44,6 +47,8 @@ export class ProcessGroup {
         resolve({ code, signal });
       }),
     );
+    // Children that outlive the leader keep the pipes open: all output is in once both close.
+    this.outputComplete = Promise.all(streamsClosed).then(() => undefined);
   }
 
   get pid(): number {
@@ -90,6 +95,7 @@ export class ProcessGroup {
       if (Date.now() > deadline) signalGroup(this.pid, 'SIGKILL');
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+    await this.outputComplete;
     return status;
   }
 
