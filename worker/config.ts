@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { PayloadEncryptionKeysSchema, type Keyring } from '../codec/keys.js';
 import { DurationSchema } from '../workflows/input.js';
 import { DEFAULT_TASK_QUEUE } from '../workflows/task-queue.js';
+import { ListenAddressSchema, type ListenAddress } from './listen-address.js';
 
 const optionalText = z.string().trim().min(1).optional();
 const count = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -32,6 +33,10 @@ const WorkerEnvSchema = z
     WORKER_SHUTDOWN_GRACE: DurationSchema.default('30 seconds'),
     /** Recorded on every history event this worker produces; the SDK default is pid@hostname. */
     WORKER_IDENTITY: optionalText,
+    /** `<ip>:<port>` for GET /livez and /readyz; no health server when unset. */
+    WORKER_HEALTH_ADDRESS: ListenAddressSchema.optional(),
+    /** Longest pause between two attempts to reach Temporal while it is unreachable. */
+    WORKER_RECONNECT_MAX_INTERVAL: DurationSchema.default('30 seconds'),
     /** A bundle prebuilt by `npm run build`; without it the worker bundles the sources at start. */
     WORKFLOW_BUNDLE_PATH: optionalText,
     /** `<keyId>:<base64 key>,...`, current key first: encrypts payloads and failure messages (codec/keys.ts). */
@@ -53,6 +58,8 @@ export interface WorkerConfig {
   maxCachedWorkflows: number;
   shutdownGraceMs: number;
   identity?: string;
+  healthAddress?: ListenAddress;
+  reconnectMaxIntervalMs: number;
   workflowBundlePath?: string;
   /** Set when payloads are encrypted. */
   payloadEncryption?: Keyring;
@@ -91,6 +98,8 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
     maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     shutdownGraceMs: msToNumber(e.WORKER_SHUTDOWN_GRACE as never),
     identity: e.WORKER_IDENTITY,
+    healthAddress: e.WORKER_HEALTH_ADDRESS,
+    reconnectMaxIntervalMs: msToNumber(e.WORKER_RECONNECT_MAX_INTERVAL as never),
     workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
     payloadEncryption: e.PAYLOAD_ENCRYPTION_KEYS,
   };

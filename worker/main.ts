@@ -1,25 +1,36 @@
 /**
  * `npm run worker`: runs the invoice worker until SIGINT/SIGTERM, then lets in-flight activities
- * finish (up to WORKER_SHUTDOWN_GRACE) before exiting. Exit code 0 after a clean shutdown, 1 on
- * bad configuration or a fatal error.
+ * finish (up to WORKER_SHUTDOWN_GRACE) before exiting. Prints `worker ready: …` whenever it polls
+ * a reachable server and `worker not ready: …` when it loses it (then reconnects with backoff);
+ * serves /livez and /readyz on WORKER_HEALTH_ADDRESS. Exit code 0 after a requested shutdown
+ * (a second signal kills at once), 1 on bad configuration or an error retrying cannot fix.
  */
-import { NativeConnection } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
 import { loadWorkerConfig, WorkerConfigError } from './config.js';
 import { temporalConnectConfig } from './connection.js';
-import { createInvoiceWorker } from './create-worker.js';
+import { startHealthServer } from './health.js';
+import { WorkerSupervisor } from './supervisor.js';
 
 async function main(): Promise<void> {
   const config = loadWorkerConfig();
+  // Signals are ours, not the Runtime's: a stop must also end a wait between connection attempts.
+  Runtime.install({ shutdownSignals: [] });
+  const stopRequested = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.log(`${signal}: stopping, in-flight activities get ${config.shutdownGraceMs} ms`);
+      stopRequested.abort();
+    });
+  }
   const { connectionOptions, namespace } = temporalConnectConfig();
-  const connection = await NativeConnection.connect(connectionOptions);
+  const supervisor = new WorkerSupervisor({ config, connectionOptions, namespace, signal: stopRequested.signal });
+  const health = config.healthAddress && (await startHealthServer(config.healthAddress, () => supervisor.readiness()));
+  if (health) console.log(`health endpoints: ${health.url}/livez ${health.url}/readyz`);
   try {
-    const worker = await createInvoiceWorker({ config, connection, namespace });
-    const running = worker.run();
-    console.log(`worker ready: task queue ${config.taskQueue}, namespace ${namespace}, Temporal ${connectionOptions.address ?? 'localhost:7233'}`);
-    await running;
+    await supervisor.run();
     console.log('worker stopped');
   } finally {
-    await connection.close();
+    await health?.close();
   }
 }
 
