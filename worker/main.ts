@@ -3,7 +3,8 @@
  * finish (up to WORKER_SHUTDOWN_GRACE) before exiting. Prints `worker ready: …` whenever it polls
  * a reachable server and `worker not ready: …` when it loses it (then reconnects with backoff);
  * serves /livez and /readyz on WORKER_HEALTH_ADDRESS. Exit code 0 after a requested shutdown
- * (a second signal kills at once), 1 on bad configuration or an error retrying cannot fix.
+ * (activities still running after WORKER_SHUTDOWN_GRACE are cancelled), 1 on bad configuration
+ * or an error retrying cannot fix.
  */
 import { Runtime } from '@temporalio/worker';
 import { loadWorkerConfig, WorkerConfigError } from './config.js';
@@ -16,8 +17,11 @@ async function main(): Promise<void> {
   // Signals are ours, not the Runtime's: a stop must also end a wait between connection attempts.
   Runtime.install({ shutdownSignals: [] });
   const stopRequested = new AbortController();
+  // A repeated signal is not a harder stop: `npm run`/tsx and process managers that signal the
+  // whole process group deliver SIGTERM more than once. SIGKILL is there for "stop now".
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (stopRequested.signal.aborted) return;
       console.log(`${signal}: stopping, in-flight activities get ${config.shutdownGraceMs} ms`);
       stopRequested.abort();
     });
