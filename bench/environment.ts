@@ -1,0 +1,96 @@
+/**
+ * What every bench run shares: a fresh in-memory Temporal dev server, the SePay simulator at zero
+ * latency (a job answers Success at its first check), a client, and the two workflow bundles built
+ * once so each run's worker process starts without webpack. `close()` stops all of it.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { type DevServer, startDevServer } from '../scripts/dev-server.js';
+import { SimulatorControl } from '../simulator/control-client.js';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, SEEDED_ACCOUNT_ID } from '../simulator/defaults.js';
+import { type RunningSimulator, startSimulator } from '../simulator/server.js';
+import { WORKFLOWS_PATH } from '../worker/create-worker.js';
+import { spawnWorker, type BenchWorker, type SpawnWorkerOptions } from './spawn-worker.js';
+
+export interface BenchEnvironment {
+  server: DevServer;
+  client: Client;
+  sim: SimulatorControl;
+  startWorker(options: Omit<SpawnWorkerOptions, 'env'> & { taskQueue: string }): Promise<BenchWorker>;
+  close(): Promise<void>;
+}
+
+const BASELINE_WORKFLOWS_PATH = fileURLToPath(new URL('./baseline-workflow.ts', import.meta.url));
+/** Enough for every invoice of a full bench: a run must never fail on an empty quota. */
+const BENCH_QUOTA = 1_000_000_000;
+const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
+export async function startBenchEnvironment(log: (line: string) => void): Promise<BenchEnvironment> {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const close = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  };
+  try {
+    const bundleDir = mkdtempSync(join(tmpdir(), 'sepay-bench-'));
+    cleanups.push(() => rmSync(bundleDir, { recursive: true, force: true }));
+    log('bundling the invoice and baseline workflows...');
+    const [invoiceBundle, baselineBundle] = await Promise.all(
+      [WORKFLOWS_PATH, BASELINE_WORKFLOWS_PATH].map(async (workflowsPath, i) => {
+        const path = join(bundleDir, i === 0 ? 'invoice-workflows.js' : 'baseline-workflows.js');
+        writeFileSync(path, (await bundleWorkflowCode({ workflowsPath, logger: silent })).code);
+        return path;
+      }),
+    );
+
+    log('starting a Temporal dev server (in memory) and the SePay simulator (zero latency)...');
+    const server = await startDevServer({ log });
+    cleanups.push(() => server.stop());
+    // Jobs settle only when checked, so every check is counted and none is skipped by a background settle.
+    const simulator: RunningSimulator = await startSimulator({ port: 0, jobChecksUntilDone: 0, jobSettleMs: null, quota: BENCH_QUOTA });
+    cleanups.push(() => simulator.close());
+    const connection = await Connection.connect({ address: server.address });
+    cleanups.push(() => connection.close());
+    const client = new Client({ connection, namespace: server.namespace });
+
+    const commonEnv = {
+      TEMPORAL_ADDRESS: server.address,
+      TEMPORAL_NAMESPACE: server.namespace,
+      SEPAY_BASE_URL: simulator.baseUrl,
+      SEPAY_CLIENT_ID: DEFAULT_CLIENT_ID,
+      SEPAY_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
+      SEPAY_PROVIDER_ACCOUNT_ID: SEEDED_ACCOUNT_ID,
+      WORKFLOW_BUNDLE_PATH: invoiceBundle!,
+      BENCH_BASELINE_BUNDLE_PATH: baselineBundle!,
+      WORKER_SHUTDOWN_GRACE: '5 seconds',
+    };
+    const workers = new Set<BenchWorker>();
+    cleanups.push(async () => {
+      await Promise.allSettled([...workers].map((worker) => worker.stop()));
+    });
+
+    return {
+      server,
+      client,
+      sim: new SimulatorControl(simulator.baseUrl),
+      async startWorker({ taskQueue, ...options }) {
+        const worker = await spawnWorker({ ...options, env: { ...commonEnv, SEPAY_TASK_QUEUE: taskQueue } });
+        workers.add(worker);
+        return {
+          ...worker,
+          stop: async () => {
+            await worker.stop();
+            workers.delete(worker);
+          },
+        };
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,101 @@
+/** `npm run bench -- [options]`: the command line, checked with zod so every bad option is named. */
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+export const HELP = `Benchmark: issueInvoiceWorkflow against a bare workflow with as many no-op activities,
+on a fresh Temporal dev server, the SePay simulator at zero latency and one worker process.
+
+Usage: npm run bench -- [options]
+
+  --invoices N         invoices per measured run                          (default 1000)
+  --concurrency C      invoices in flight at once (closed loop)           (default 100)
+  --runs R             ours/baseline pairs; figures are medians over them (default 3)
+  --history-sample N   finished runs whose history is read, per run       (default 20)
+  --slow-checks N      slow SePay: each job answers Pending N times       (default 10)
+  --slow-invoices N    invoices in the slow-SePay run                     (default 20)
+  --waiting N          invoices waiting at SePay at once for the RSS figure (default 1000)
+  --sweep-invoices N   invoices per run of the worker-settings sweep      (default 200)
+  --sweep-runs N       runs per setting in the sweep                      (default 1)
+  --skip LIST          leave out sections: comparison,slow,waiting,sweep
+  --profile            write V8 CPU profiles of the first pair's workers to bench/results/
+  --quick              a smoke run: 100 invoices, 1 pair, 20 waiting, 50 per sweep setting
+  --help               this text
+
+Prints a table and writes the same figures as JSON to bench/results/<timestamp>.json.
+`;
+
+const SECTIONS = ['comparison', 'slow', 'waiting', 'sweep'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+const count = z.coerce.number().int().positive();
+
+const BenchOptionsSchema = z.object({
+  invoices: count,
+  concurrency: count,
+  runs: count,
+  historySample: count,
+  slowChecks: count,
+  slowInvoices: count,
+  waiting: count,
+  sweepInvoices: count,
+  sweepRuns: count,
+  skip: z.array(z.enum(SECTIONS)),
+  profile: z.boolean(),
+});
+export type BenchOptions = z.output<typeof BenchOptionsSchema>;
+
+const FULL = { invoices: 1000, concurrency: 100, runs: 3, historySample: 20, slowChecks: 10, slowInvoices: 20, waiting: 1000, sweepInvoices: 200, sweepRuns: 1 };
+const QUICK = { ...FULL, invoices: 100, runs: 1, historySample: 5, waiting: 20, sweepInvoices: 50 };
+
+export class BenchUsageError extends Error {
+  override readonly name = 'BenchUsageError';
+}
+
+/** The options, or undefined when `--help` was asked for. */
+export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
+  let values;
+  try {
+    values = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        invoices: { type: 'string' },
+        concurrency: { type: 'string' },
+        runs: { type: 'string' },
+        'history-sample': { type: 'string' },
+        'slow-checks': { type: 'string' },
+        'slow-invoices': { type: 'string' },
+        waiting: { type: 'string' },
+        'sweep-invoices': { type: 'string' },
+        'sweep-runs': { type: 'string' },
+        skip: { type: 'string' },
+        profile: { type: 'boolean', default: false },
+        quick: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    }).values;
+  } catch (error) {
+    throw new BenchUsageError((error as Error).message);
+  }
+  if (values.help) return undefined;
+  const defaults = values.quick ? QUICK : FULL;
+  const parsed = BenchOptionsSchema.safeParse({
+    invoices: values.invoices ?? defaults.invoices,
+    concurrency: values.concurrency ?? defaults.concurrency,
+    runs: values.runs ?? defaults.runs,
+    historySample: values['history-sample'] ?? defaults.historySample,
+    slowChecks: values['slow-checks'] ?? defaults.slowChecks,
+    slowInvoices: values['slow-invoices'] ?? defaults.slowInvoices,
+    waiting: values.waiting ?? defaults.waiting,
+    sweepInvoices: values['sweep-invoices'] ?? defaults.sweepInvoices,
+    sweepRuns: values['sweep-runs'] ?? defaults.sweepRuns,
+    skip: values.skip ? values.skip.split(',').map((section) => section.trim()) : [],
+    profile: values.profile,
+  });
+  if (!parsed.success) {
+    // Field names back to the option names the user typed.
+    const flag = (key: PropertyKey | undefined) => `--${String(key).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    throw new BenchUsageError(parsed.error.issues.map((issue) => `${flag(issue.path[0])}: ${issue.message}`).join('\n'));
+  }
+  return parsed.data;
+}

@@ -1,0 +1,69 @@
+/**
+ * Ours against the floor: `runs` pairs of one invoice run and one baseline run with the same
+ * invoice count, concurrency and worker settings, on the same server. The order alternates
+ * (ours first, then baseline first, ...) so a drift of the machine hits both sides alike, and each
+ * pair gives one ratio, so noise shared within a pair cancels.
+ *
+ * The baseline runs as many no-op activities as a real invoice history shows (a probe run counts
+ * them), never a number written down here.
+ */
+import type { BenchEnvironment } from './environment.js';
+import { measureRun, type RunResult } from './measure-run.js';
+import type { WorkerSettings } from './spawn-worker.js';
+
+export interface PairedOptions {
+  invoices: number;
+  concurrency: number;
+  runs: number;
+  settings: WorkerSettings;
+  historySample: number;
+  /** Profile the worker of the first pair (V8 `--cpu-prof`) into this folder. */
+  cpuProfileDir?: string;
+  log: (line: string) => void;
+}
+
+export interface PairedResult {
+  /** No-op activities per baseline workflow, as counted in the probe run's history. */
+  activitiesPerInvoice: number;
+  probe: RunResult;
+  pairs: { ours: RunResult; baseline: RunResult }[];
+}
+
+/** Small enough to be quick, big enough to warm the server before the measured runs. */
+const PROBE_INVOICES = 20;
+
+export async function pairedRuns(env: BenchEnvironment, options: PairedOptions): Promise<PairedResult> {
+  const { invoices, concurrency, settings, historySample, log } = options;
+  log(`probe: ${PROBE_INVOICES} invoices to count the activities of the common path`);
+  const probe = await measureRun(env, { kind: 'invoice', label: 'probe', settings, invoices: PROBE_INVOICES, concurrency, historySample: 3, log });
+  const activitiesPerInvoice = probe.history.activities;
+  log(`probe: ${activitiesPerInvoice} activities per invoice; the baseline runs as many no-ops`);
+
+  const pairs: PairedResult['pairs'] = [];
+  for (let pair = 1; pair <= options.runs; pair++) {
+    const cpuProfileDir = pair === 1 ? options.cpuProfileDir : undefined;
+    const ours = () => measureRun(env, { kind: 'invoice', label: `pair${pair}-ours`, settings, invoices, concurrency, historySample, cpuProfileDir, log });
+    const baseline = () =>
+      measureRun(env, {
+        kind: 'baseline',
+        label: `pair${pair}-baseline`,
+        settings,
+        invoices,
+        concurrency,
+        activityCount: activitiesPerInvoice,
+        historySample,
+        cpuProfileDir,
+        log,
+      });
+    if (pair % 2 === 1) {
+      const o = await ours();
+      pairs.push({ ours: o, baseline: await baseline() });
+    } else {
+      const b = await baseline();
+      pairs.push({ ours: await ours(), baseline: b });
+    }
+    const last = pairs.at(-1)!;
+    log(`pair ${pair}/${options.runs}: ours ${last.ours.invoicesPerSecond.toFixed(1)}/s, baseline ${last.baseline.invoicesPerSecond.toFixed(1)}/s`);
+  }
+  return { activitiesPerInvoice, probe, pairs };
+}

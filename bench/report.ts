@@ -1,0 +1,176 @@
+/** The bench's findings as one JSON document, and the same figures as tables for the terminal. */
+import { cpus, loadavg, totalmem } from 'node:os';
+import type { HistoryFigures } from './history.js';
+import type { BenchOptions } from './options.js';
+import { SEPAY_MINIMUM_PER_INVOICE } from './sepay-minimum.js';
+import type { SweepEntry } from './settings-sweep.js';
+import type { SlowSepayResult } from './slow-sepay.js';
+import type { WorkerSettings } from './spawn-worker.js';
+import type { ComparisonFigures } from './summary.js';
+import { formatTable, num, withSpread } from './table.js';
+import type { WaitingRssResult } from './waiting-rss.js';
+import type { RunResult } from './measure-run.js';
+
+export interface MachineInfo {
+  cpus: number;
+  cpuModel: string;
+  totalMemoryGiB: number;
+  node: string;
+  platform: string;
+  /** 1-minute load average when the bench started: other work on the machine skews the figures. */
+  loadAverageAtStart: number;
+}
+
+export interface BenchReport {
+  startedAt: string;
+  durationSeconds: number;
+  machine: MachineInfo;
+  options: BenchOptions;
+  workerSettings: WorkerSettings;
+  comparison?: ComparisonFigures & { runs: RunResult[] };
+  slowSepay?: SlowSepayResult;
+  waiting?: WaitingRssResult;
+  sweep?: SweepEntry[];
+}
+
+export function machineInfo(): MachineInfo {
+  const processors = cpus();
+  return {
+    cpus: processors.length,
+    cpuModel: processors[0]?.model.trim() ?? 'unknown',
+    totalMemoryGiB: Math.round(totalmem() / 1024 ** 3),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    loadAverageAtStart: loadavg()[0] ?? Number.NaN,
+  };
+}
+
+export function formatReport(report: BenchReport): string {
+  const { machine, options } = report;
+  const sections = [
+    `sepay-einvoice-temporal benchmark, ${report.startedAt}, ${Math.round(report.durationSeconds)} s`,
+    `${machine.cpus} × ${machine.cpuModel}, ${machine.totalMemoryGiB} GiB, Node ${machine.node}, load average at start ${num(machine.loadAverageAtStart, 1)}`,
+    `worker settings: ${describeSettings(report.workerSettings)}; figures are "median (min–max)" over runs`,
+  ];
+  if (report.comparison) sections.push(formatComparison(report.comparison, options));
+  if (report.slowSepay) sections.push(formatSlowSepay(report.slowSepay));
+  if (report.waiting) sections.push(formatWaiting(report.waiting));
+  if (report.sweep) sections.push(formatSweep(report.sweep, options));
+  return sections.join('\n\n') + '\n';
+}
+
+function describeSettings(s: WorkerSettings): string {
+  return `${s.maxConcurrentActivities} concurrent activities, ${s.maxConcurrentWorkflowTasks} workflow task slots, ${s.maxCachedWorkflows} cached workflows`;
+}
+
+function formatComparison(c: ComparisonFigures, options: BenchOptions): string {
+  const { ours, baseline, ratio } = c;
+  const title =
+    `OURS vs BASELINE: ${options.invoices} invoices per run, ${options.concurrency} in flight, ${options.runs} pair(s) run alternately; ` +
+    `the baseline runs ${c.activitiesPerInvoice} no-op activities (counted from an invoice history)`;
+  const speed = formatTable(
+    ['', 'ours', 'baseline', 'ours ÷ baseline'],
+    [
+      ['invoices per second', withSpread(ours.invoicesPerSecond), withSpread(baseline.invoicesPerSecond), withSpread(ratio.invoicesPerSecond, 2)],
+      ['latency p50 (ms)', withSpread(ours.latencyP50Ms, 0), withSpread(baseline.latencyP50Ms, 0), withSpread(ratio.latencyP50, 2)],
+      ['latency p95 (ms)', withSpread(ours.latencyP95Ms, 0), withSpread(baseline.latencyP95Ms, 0), withSpread(ratio.latencyP95, 2)],
+      ['latency p99 (ms)', withSpread(ours.latencyP99Ms, 0), withSpread(baseline.latencyP99Ms, 0), withSpread(ratio.latencyP99, 2)],
+      ['worker RSS idle (MiB)', withSpread(ours.idleRssMiB, 0), withSpread(baseline.idleRssMiB, 0), ''],
+      ['worker RSS peak (MiB)', withSpread(ours.peakRssMiB, 0), withSpread(baseline.peakRssMiB, 0), ''],
+      ['CPU ms per invoice: worker', withSpread(ours.cpuMsPerInvoice.worker, 1), withSpread(baseline.cpuMsPerInvoice.worker, 1), ''],
+      ['CPU ms per invoice: server', withSpread(ours.cpuMsPerInvoice.server, 1), withSpread(baseline.cpuMsPerInvoice.server, 1), ''],
+      ['CPU ms per invoice: client+simulator', withSpread(ours.cpuMsPerInvoice.bench, 1), withSpread(baseline.cpuMsPerInvoice.bench, 1), ''],
+    ],
+  );
+  const endpoints = Object.keys(SEPAY_MINIMUM_PER_INVOICE);
+  const extra = Object.keys(ours.sepayCallsPerInvoice).filter((e) => !endpoints.includes(e));
+  const sepayRows = [...endpoints, ...extra].map((endpoint) => [
+    endpoint,
+    num(ours.sepayCallsPerInvoice[endpoint] ?? 0),
+    String(SEPAY_MINIMUM_PER_INVOICE[endpoint]?.calls ?? 0),
+    SEPAY_MINIMUM_PER_INVOICE[endpoint]?.why ?? '',
+  ]);
+  const minimum = Object.values(SEPAY_MINIMUM_PER_INVOICE).reduce((sum, { calls }) => sum + calls, 0);
+  sepayRows.push(['total', num(total(ours.sepayCallsPerInvoice)), String(minimum), '']);
+  const sepay = formatTable(['SePay calls per invoice', 'ours', 'minimum', 'why the minimum'], sepayRows);
+
+  const temporalRows = [
+    ...historyRows(ours.history, baseline.history),
+    ['server actions (billable)', num(total(ours.serverActionsPerInvoice)), num(total(baseline.serverActionsPerInvoice))],
+    ...keyRows(ours.serverActionsPerInvoice, baseline.serverActionsPerInvoice, '  '),
+    ['frontend requests', num(total(ours.serverRequestsPerInvoice)), num(total(baseline.serverRequestsPerInvoice))],
+    ...keyRows(ours.serverRequestsPerInvoice, baseline.serverRequestsPerInvoice, '  '),
+  ];
+  const temporal = formatTable(['Temporal per invoice', 'ours', 'baseline'], temporalRows);
+  return [title, speed, sepay, temporal].join('\n\n');
+}
+
+function total(counts: Record<string, number>): number {
+  return Object.values(counts).reduce((sum, n) => sum + n, 0);
+}
+
+function historyRows(a: HistoryFigures, b: HistoryFigures): string[][] {
+  const row = (label: string, key: keyof HistoryFigures) => [label, num(a[key]), num(b[key])];
+  return [
+    row('history events', 'events'),
+    row('history size (bytes)', 'bytes'),
+    row('workflow tasks', 'workflowTasks'),
+    row('activities', 'activities'),
+    row('activity attempts', 'activityAttempts'),
+    row('search attribute upserts', 'searchAttributeUpserts'),
+    row('memo upserts', 'memoUpserts'),
+  ];
+}
+
+function keyRows(a: Record<string, number>, b: Record<string, number>, indent: string): string[][] {
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  return keys.map((key) => [`${indent}${key}`, num(a[key] ?? 0), num(b[key] ?? 0)]);
+}
+
+function formatSlowSepay({ pendingChecks, polling, instant, slow }: SlowSepayResult): string {
+  const title =
+    `SLOW SePay: ${slow.invoices} invoices, every create and issue job Pending for ${pendingChecks} checks ` +
+    `(checks every ${polling.pollInitialInterval} for ${polling.pollFastPhase}, then one per Temporal retry)`;
+  const checks = (run: RunResult) => (run.sepayCallsPerInvoice['create-check'] ?? 0) + (run.sepayCallsPerInvoice['issue-check'] ?? 0);
+  const rows = [
+    ...historyRows(instant.history, slow.history),
+    ['job checks (SePay calls)', num(checks(instant)), num(checks(slow))],
+    ['server actions (billable)', num(total(instant.serverActionsPerInvoice)), num(total(slow.serverActionsPerInvoice))],
+    ['latency p50 (ms)', num(instant.latencyMs.p50, 0), num(slow.latencyMs.p50, 0)],
+  ];
+  return [title, formatTable(['per invoice', 'SePay instant', 'SePay slow'], rows)].join('\n\n');
+}
+
+function formatWaiting(w: WaitingRssResult): string {
+  const MiB = 1024 * 1024;
+  return [
+    `WAITING: ${w.invoices} invoices waiting at SePay at once (create jobs held Pending), production polling options`,
+    formatTable(
+      ['', 'value'],
+      [
+        ['worker RSS idle (MiB)', num(w.idleRssBytes / MiB, 0)],
+        [`worker RSS, ${w.invoices} waiting (MiB)`, num(w.waitingRssBytes / MiB, 0)],
+        ['worker RSS peak incl. drain (MiB)', num(w.peakRssBytes / MiB, 0)],
+        ['per waiting invoice (KiB)', num((w.waitingRssBytes - w.idleRssBytes) / 1024 / w.invoices, 0)],
+        ['all waiting after (s)', num(w.allWaitingAfterMs / 1000, 1)],
+        ['backlog issued after release (s)', num(w.drainMs / 1000, 1)],
+      ],
+    ),
+  ].join('\n\n');
+}
+
+function formatSweep(entries: SweepEntry[], options: BenchOptions): string {
+  const title = `WORKER SETTINGS (ours): ${options.sweepInvoices} invoices per run, ${options.concurrency} in flight, ${options.sweepRuns} run(s) per setting`;
+  const rows = entries.map(({ name, settings, figures }) => [
+    name,
+    String(settings.maxConcurrentActivities),
+    String(settings.maxConcurrentWorkflowTasks),
+    String(settings.maxCachedWorkflows),
+    withSpread(figures.invoicesPerSecond),
+    withSpread(figures.latencyP95Ms, 0),
+    withSpread(figures.peakRssMiB, 0),
+    withSpread(figures.cpuMsPerInvoice.worker, 1),
+  ]);
+  const header = ['setting', 'activities', 'wf tasks', 'cache', 'invoices/s', 'p95 (ms)', 'peak RSS (MiB)', 'worker CPU ms/invoice'];
+  return [title, formatTable(header, rows)].join('\n\n');
+}
