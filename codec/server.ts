@@ -142,6 +142,7 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
     const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
     const pathToken = segments.at(-2);
     if (!isToken(bearer) && !isToken(pathToken && safeDecode(pathToken))) {
+      logger.info(`${operation} refused: no valid token (401), namespace ${String(req.headers['x-namespace'] ?? '-')}`);
       return { status: 401, body: { error: 'a valid token is required' }, headers: { 'www-authenticate': 'Bearer realm="codec"' } };
     }
 

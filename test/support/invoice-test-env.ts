@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { Client, Connection, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
+import { dataConverterFromEnv, FAILURE_CONVERTER_PATH } from '../../codec/data-converter.js';
 import { SimulatorControl } from '../../simulator/control-client.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, SEEDED_ACCOUNT_ID } from '../../simulator/defaults.js';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../simulator/server.js';
@@ -32,21 +33,37 @@ export interface InvoiceTestEnv {
   /** Every Bearer token the worker sent to SePay, to prove none reaches the history. */
   bearerTokensSeen: Set<string>;
   start(invoiceKey: string, options?: IssueInvoiceInput['options'], invoice?: unknown): Promise<WorkflowHandleWithFirstExecutionRunId<typeof issueInvoiceWorkflow>>;
+  /** Replaces the worker (same task queue and simulator) with one configured by `workerEnv`; `client` is unchanged. */
+  restartWorker(workerEnv: Record<string, string>): Promise<void>;
   close(): Promise<void>;
 }
 
-let sharedBundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+export interface InvoiceTestEnvOptions {
+  /** Extra worker variables, e.g. PAYLOAD_ENCRYPTION_KEYS (which `client` then uses as well). */
+  workerEnv?: Record<string, string>;
+}
+
+/** One bundle per failure converter: payload encryption bundles its own (see create-worker.ts). */
+const sharedBundles = new Map<string | undefined, Promise<WorkflowBundleWithSourceMap>>();
 const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
-export async function startInvoiceTestEnv(simulatorOptions: SimulatorOptions = {}): Promise<InvoiceTestEnv> {
-  sharedBundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: silent });
+function bundleFor(failureConverterPath: string | undefined): Promise<WorkflowBundleWithSourceMap> {
+  let bundle = sharedBundles.get(failureConverterPath);
+  if (!bundle) {
+    bundle = bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath, logger: silent });
+    sharedBundles.set(failureConverterPath, bundle);
+  }
+  return bundle;
+}
+
+export async function startInvoiceTestEnv(simulatorOptions: SimulatorOptions = {}, { workerEnv = {} }: InvoiceTestEnvOptions = {}): Promise<InvoiceTestEnv> {
   const address = inject('temporalAddress');
   const namespace = inject('temporalNamespace');
   // Jobs nobody checks (their response was lost) settle quickly, so recovery tests run in seconds.
   const simulator = await startSimulator({ port: 0, jobSettleMs: 1_000, ...simulatorOptions });
   const sim = new SimulatorControl(simulator.baseUrl);
   const taskQueue = `invoices-${randomUUID()}`;
-  const config = loadWorkerConfig({
+  const baseWorkerEnv = {
     SEPAY_TASK_QUEUE: taskQueue,
     SEPAY_BASE_URL: simulator.baseUrl,
     SEPAY_CLIENT_ID: DEFAULT_CLIENT_ID,
@@ -54,10 +71,10 @@ export async function startInvoiceTestEnv(simulatorOptions: SimulatorOptions = {
     SEPAY_PROVIDER_ACCOUNT_ID: SEEDED_ACCOUNT_ID,
     SEPAY_REQUEST_TIMEOUT_MS: '2000',
     WORKER_SHUTDOWN_GRACE: '2s',
-  });
+  };
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace });
+  const client = new Client({ connection, namespace, dataConverter: dataConverterFromEnv(workerEnv) });
   const bearerTokensSeen = new Set<string>();
   const recordingFetch: typeof fetch = (url, init) => {
     const authorization = new Headers(init?.headers).get('authorization');
@@ -66,9 +83,18 @@ export async function startInvoiceTestEnv(simulatorOptions: SimulatorOptions = {
   };
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
-  try {
-    worker = await createInvoiceWorker({ config, connection: nativeConnection, namespace, workflowBundle: await sharedBundle, fetch: recordingFetch });
+  const runWorker = async (extraEnv: Record<string, string>) => {
+    const config = loadWorkerConfig({ ...baseWorkerEnv, ...extraEnv });
+    const workflowBundle = await bundleFor(config.payloadEncryption && FAILURE_CONVERTER_PATH);
+    worker = await createInvoiceWorker({ config, connection: nativeConnection, namespace, workflowBundle, fetch: recordingFetch });
     running = worker.run();
+  };
+  const stopWorker = async () => {
+    worker?.shutdown();
+    await running?.catch(() => undefined);
+  };
+  try {
+    await runWorker(workerEnv);
   } catch (error) {
     await Promise.allSettled([nativeConnection.close(), connection.close(), simulator.close()]);
     throw error;
@@ -87,9 +113,12 @@ export async function startInvoiceTestEnv(simulatorOptions: SimulatorOptions = {
         // Invalid invoices are passed through on purpose: the workflow validates its input itself.
         args: [{ invoiceKey, invoice: invoice as InvoiceContent, options: { ...fastPolling, ...options } }],
       }),
+    async restartWorker(extraEnv) {
+      await stopWorker();
+      await runWorker(extraEnv);
+    },
     async close() {
-      worker?.shutdown();
-      await running?.catch(() => undefined);
+      await stopWorker();
       await Promise.allSettled([nativeConnection.close(), connection.close(), simulator.close()]);
     },
   };
@@ -104,10 +133,10 @@ export function uniqueKey(label: string): string {
  * One environment for a test file: started before its tests, its simulator reset before each
  * test, closed after them (also when they fail). The returned object is filled in by `beforeAll`.
  */
-export function useInvoiceTestEnv(simulatorOptions: SimulatorOptions = {}): InvoiceTestEnv {
+export function useInvoiceTestEnv(simulatorOptions: SimulatorOptions = {}, options: InvoiceTestEnvOptions = {}): InvoiceTestEnv {
   const env = {} as InvoiceTestEnv;
   beforeAll(async () => {
-    Object.assign(env, await startInvoiceTestEnv(simulatorOptions));
+    Object.assign(env, await startInvoiceTestEnv(simulatorOptions, options));
   });
   afterAll(async () => {
     await env.close?.();
