@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
 import { parse } from 'yaml';
@@ -63,6 +63,16 @@ export function environmentOf({ environment = {} }: ComposeService): Record<stri
 export function envFilesOf({ env_file }: ComposeService): string[] {
   if (env_file === undefined) return [];
   return (Array.isArray(env_file) ? env_file : [env_file]).map((entry) => (typeof entry === 'string' ? entry : entry.path));
+}
+
+/** The file on this machine that a service sees at `containerPath` through a bind mount. */
+export function hostPathOf({ volumes = [] }: ComposeService, containerPath: string): string | undefined {
+  for (const volume of volumes) {
+    const [source, target] = typeof volume === 'string' ? volume.split(':') : [volume.source, volume.target];
+    if (!source?.startsWith('./') || !target) continue;
+    if (containerPath === target || containerPath.startsWith(`${target}/`)) return join(ROOT, source, relative(target, containerPath));
+  }
+  return undefined;
 }
 
 /** An env file's variables, parsed the dotenv way Compose reads them. */

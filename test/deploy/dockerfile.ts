@@ -1,7 +1,7 @@
 /** The Dockerfile's facts the tests check, read with a real Dockerfile parser (ARGs expanded). */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DockerfileParser, type Instruction, type JSONInstruction } from 'dockerfile-ast';
+import { DockerfileParser, type Env, type Instruction, type JSONInstruction } from 'dockerfile-ast';
 import { ROOT } from './compose-file.js';
 
 export const DOCKERFILE = join(ROOT, 'Dockerfile');
@@ -12,9 +12,10 @@ export interface DockerfileFacts {
   baseImages: string[];
   /** Every RUN's shell command, in order, across stages. */
   runCommands: string[];
-  /** What the image runs: the final stage's CMD (exec form) and USER. */
+  /** What the image runs: the final stage's CMD (exec form), USER and ENV. */
   cmd: string[];
   user?: string;
+  env: Record<string, string>;
 }
 
 export function readDockerfile(text = readFileSync(DOCKERFILE, 'utf8')): DockerfileFacts {
@@ -40,5 +41,10 @@ export function readDockerfile(text = readFileSync(DOCKERFILE, 'utf8')): Dockerf
     runCommands: instructions.filter((instruction) => instruction.getKeyword() === 'RUN').map((instruction) => instruction.getArgumentsContent() ?? ''),
     cmd,
     user: last('USER')?.getArgumentsContent() ?? undefined,
+    env: Object.fromEntries(
+      finalStage
+        .filter((instruction): instruction is Env => instruction.getKeyword() === 'ENV')
+        .flatMap((instruction) => instruction.getProperties().map((property) => [property.getName(), property.getValue() ?? ''])),
+    ),
   };
 }

@@ -11,7 +11,7 @@ import { validate as lintDockerfile } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
 import { loadWorkerConfig } from '../../worker/config.js';
 import { invoiceSearchAttributes } from '../../workflows/search-attributes.js';
-import { envFilesOf, environmentOf, exampleOf, isGitIgnored, readComposeFile, readEnvFile, ROOT, service } from './compose-file.js';
+import { envFilesOf, environmentOf, exampleOf, hostPathOf, isGitIgnored, readComposeFile, readEnvFile, ROOT, service } from './compose-file.js';
 import { readDockerfile } from './dockerfile.js';
 import { isPinnedImage } from './image-reference.js';
 
@@ -101,12 +101,14 @@ describe('the setup job', () => {
     expect(commandOf('temporal-setup')).toEqual(invoiceSearchAttributes.map((key) => `${key.name}=${cliTypes[key.type]}`));
   });
 
-  it('runs scripts that exist where the service mounts them', () => {
+  it('runs scripts that the service mounts from deploy/temporal/', () => {
     for (const name of ['temporal-schema', 'temporal-setup']) {
-      const { entrypoint, volumes = [] } = service(compose, name);
-      const script = [entrypoint].flat().find((part) => part?.startsWith('/deploy/'));
-      expect(volumes, name).toContain('./deploy/temporal:/deploy:ro');
-      expect(script && existsSync(join(ROOT, 'deploy/temporal', script.slice('/deploy/'.length))), `${name} runs ${script}`).toBe(true);
+      const setup = service(compose, name);
+      const [shell, script = ''] = [setup.entrypoint].flat();
+      expect(shell, name).toBe('/bin/sh');
+      const hostPath = hostPathOf(setup, script);
+      expect(hostPath?.startsWith(join(ROOT, 'deploy/temporal/')), `${name} runs ${script}`).toBe(true);
+      expect(existsSync(hostPath!), `${name} runs ${script}`).toBe(true);
     }
   });
 

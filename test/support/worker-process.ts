@@ -24,10 +24,18 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-/** Starts `worker/main.ts` with exactly `env` (plus PATH and HOME) and waits for "worker ready". */
-export async function startWorkerProcess(env: Record<string, string>): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
-    cwd: ROOT,
+/** What to run with this Node.js: the sources through tsx by default, or a built entry (the image's CMD). */
+export interface WorkerCommand {
+  nodeArgs: string[];
+  cwd: string;
+}
+
+const FROM_SOURCES: WorkerCommand = { nodeArgs: ['--import', 'tsx', 'worker/main.ts'], cwd: ROOT };
+
+/** Starts `worker/main.ts` (or `command`) with exactly `env` (plus PATH and HOME) and waits for "worker ready". */
+export async function startWorkerProcess(env: Record<string, string>, command: WorkerCommand = FROM_SOURCES): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, command.nodeArgs, {
+    cwd: command.cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
