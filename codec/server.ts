@@ -134,6 +134,8 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
           'access-control-allow-methods': 'POST, OPTIONS',
           'access-control-allow-headers': 'Authorization, Content-Type, X-Namespace',
           'access-control-max-age': '600',
+          // Chrome asks before a public page (e.g. Temporal Cloud's UI) calls a server on 127.0.0.1.
+          ...(req.headers['access-control-request-private-network'] === 'true' && { 'access-control-allow-private-network': 'true' }),
         },
       };
     }

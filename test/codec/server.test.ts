@@ -68,7 +68,13 @@ describe('codec server', () => {
     const preflight = (origin: string) =>
       fetch(`${server.url}/decode`, {
         method: 'OPTIONS',
-        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace,authorization' },
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type,x-namespace,authorization',
+          // What Chrome adds when a page served from the internet calls 127.0.0.1.
+          'access-control-request-private-network': 'true',
+        },
       });
     const allowed = await preflight(uiOrigin);
     expect(allowed.status).toBe(204);
@@ -76,10 +82,12 @@ describe('codec server', () => {
     expect(allowed.headers.get('access-control-allow-methods')).toContain('POST');
     expect(allowed.headers.get('access-control-allow-headers')?.toLowerCase().split(/,\s*/)).toEqual(expect.arrayContaining(['authorization', 'content-type', 'x-namespace']));
     expect(allowed.headers.get('access-control-allow-credentials')).toBe('true');
+    expect(allowed.headers.get('access-control-allow-private-network')).toBe('true');
 
     const refused = await preflight('http://evil.example');
     expect(refused.status).toBe(403);
     expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+    expect(refused.headers.get('access-control-allow-private-network')).toBeNull();
   });
 
   it('lets the allowed origin read its answers, and no other origin', async () => {
