@@ -15,6 +15,7 @@ const EventType = {
 } as const;
 
 export interface ActivityRun {
+  activityId: string;
   activityType: string;
   /** The attempt that ended the activity (1 = no retry). */
   attempts: number;
@@ -33,7 +34,7 @@ export interface HistoryFacts {
 }
 
 export function historyFacts(events: HistoryEvent[]): HistoryFacts {
-  const scheduledTypes = new Map<number, string>();
+  const scheduled = new Map<number, { activityId: string; activityType: string }>();
   const byScheduledId = new Map<number, ActivityRun>();
   const workflowTasksResumedAtMs: number[] = [];
   let workflowTaskTimedOut = false;
@@ -41,13 +42,16 @@ export function historyFacts(events: HistoryEvent[]): HistoryFacts {
     const at = tsToMs(event.eventTime);
     switch (event.eventType) {
       case EventType.ActivityTaskScheduled:
-        scheduledTypes.set(Number(event.eventId), event.activityTaskScheduledEventAttributes?.activityType?.name ?? '?');
+        scheduled.set(Number(event.eventId), {
+          activityId: event.activityTaskScheduledEventAttributes?.activityId ?? '?',
+          activityType: event.activityTaskScheduledEventAttributes?.activityType?.name ?? '?',
+        });
         break;
       case EventType.ActivityTaskStarted: {
         const attributes = event.activityTaskStartedEventAttributes!;
         const scheduledId = Number(attributes.scheduledEventId);
         byScheduledId.set(scheduledId, {
-          activityType: scheduledTypes.get(scheduledId) ?? '?',
+          ...(scheduled.get(scheduledId) ?? { activityId: '?', activityType: '?' }),
           attempts: attributes.attempt ?? 1,
           startedAtMs: at,
           resumedAfterTimeout: Boolean(attributes.lastFailure?.timeoutFailureInfo),
