@@ -10,7 +10,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { toNativeClientOptions } from '@temporalio/worker/lib/connection-options.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvoiceClient } from '../../client/invoice-client.js';
-import { temporalConnectConfig } from '../../worker/connection.js';
+import { TemporalConnectionConfigError, temporalConnectConfig } from '../../worker/connection.js';
 import { startRecordingGrpcServer, type RecordingGrpcServer } from './recording-grpc-server.js';
 import { createTlsFiles, type TlsFiles } from './tls-certificates.js';
 
@@ -49,6 +49,12 @@ describe('connection options from the standard variables', () => {
     expect(native.tls?.serverRootCaCert).toEqual(readFileSync(tls.caCert));
     expect(native.tls?.clientTlsOptions?.clientCert).toEqual(readFileSync(tls.clientCert));
     expect(native.tls?.clientTlsOptions?.clientPrivateKey).toEqual(readFileSync(tls.clientKey));
+  });
+
+  it('refuses half a client certificate pair instead of silently sending none', () => {
+    const { TEMPORAL_TLS_CLIENT_KEY_PATH: _key, ...certificateOnly } = mtls();
+    expect(() => temporalConnectConfig(certificateOnly)).toThrow(TemporalConnectionConfigError);
+    expect(() => temporalConnectConfig(certificateOnly)).toThrow(/TEMPORAL_TLS_CLIENT_KEY_PATH.*only the certificate is set/);
   });
 
   it('API key: TLS with the system roots is switched on, and the key is sent', () => {
