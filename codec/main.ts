@@ -14,6 +14,7 @@ async function main(): Promise<void> {
     corsOrigins: config.corsOrigins,
     host: config.host,
     port: config.port,
+    logger: { info: (line) => console.log(line), error: (line, error) => console.error(line, error) },
   });
   const origins = config.corsOrigins.length > 0 ? config.corsOrigins.join(', ') : 'none (CLI and SDKs only)';
   console.log(`codec server: ${server.url} (keys ${[...config.keyring.keys.keys()].join(', ')}, current ${config.keyring.currentKeyId}; browser origins: ${origins})`);
