@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { InvoiceClient } from '../client/index.js';
+import { dataConverterFromEnv } from '../codec/data-converter.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, SEEDED_ACCOUNT_ID } from '../simulator/defaults.js';
 import { startSimulator } from '../simulator/server.js';
 import { loadWorkerConfig } from '../worker/config.js';
@@ -35,7 +36,9 @@ const workerConnection = await NativeConnection.connect({ address: server.addres
 const worker = await createInvoiceWorker({ config, connection: workerConnection, namespace: server.namespace });
 const workerRun = worker.run();
 const connection = await Connection.connect({ address: server.address });
-const invoices = new InvoiceClient({ client: new Client({ connection, namespace: server.namespace }), taskQueue: config.taskQueue });
+// The worker encrypts when PAYLOAD_ENCRYPTION_KEYS is set: the demo's client must read what it writes.
+const client = new Client({ connection, namespace: server.namespace, dataConverter: dataConverterFromEnv(process.env) });
+const invoices = new InvoiceClient({ client, taskQueue: config.taskQueue });
 
 say(`Temporal dev server  ${server.address}`);
 say(`Temporal Web UI      ${server.uiUrl}`);
