@@ -9,6 +9,7 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { Client, Connection, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
+import { optionalTsToMs } from '@temporalio/common/lib/time.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvoiceClient } from '../../client/invoice-client.js';
 import { seededRandom } from '../../simulator/prng.js';
@@ -33,6 +34,12 @@ interface HeldActivity {
   key: string;
   activityId: string;
   attempt: number;
+  /**
+   * The attempt has heartbeated since it started: the worker is running it. Otherwise the task
+   * may still be in the poll response on its way to the worker, where a stopping worker can lose
+   * it (sdk-rust#1080) and Temporal retries it after its timeout.
+   */
+  running: boolean;
 }
 
 interface Disruption {
@@ -41,6 +48,8 @@ interface Disruption {
   identity?: string;
   /** What the stopped worker was running when the signal came. */
   held?: HeldActivity[];
+  /** The stopped worker's last output lines, for failure reports. */
+  output?: string;
 }
 
 /** `PENDING_ACTIVITY_STATE_STARTED`: a worker holds the attempt. */
@@ -146,6 +155,7 @@ describe('durability under chaos', () => {
           const { worker, held } = await busyWorker();
           disruptions.push({ kind: event.kind, atMs: Date.now(), identity: worker.identity, held });
           await cluster.stopWorker(worker, 'SIGTERM');
+          disruptions.at(-1)!.output = worker.process.tail(150);
           if (!worker.process.printed(CLEAN_STOP)) drainProblems.push(`${worker.identity} did not stop cleanly:\n${worker.process.tail()}`);
           await sleep(event.downMs);
           await cluster.startWorker();
@@ -164,7 +174,9 @@ describe('durability under chaos', () => {
         for (const activity of description.raw.pendingActivities ?? []) {
           if (activity.state !== ACTIVITY_STARTED || !activity.lastWorkerIdentity || !activity.activityId) continue;
           const list = held.get(activity.lastWorkerIdentity) ?? [];
-          list.push({ key, activityId: activity.activityId, attempt: activity.attempt ?? 1 });
+          const startedAtMs = optionalTsToMs(activity.lastStartedTime) ?? 0;
+          const running = (optionalTsToMs(activity.lastHeartbeatTime) ?? 0) >= startedAtMs;
+          list.push({ key, activityId: activity.activityId, attempt: activity.attempt ?? 1, running });
           held.set(activity.lastWorkerIdentity, list);
         }
       }
@@ -175,11 +187,11 @@ describe('durability under chaos', () => {
       const deadline = Date.now() + 20_000;
       while (Date.now() < deadline) {
         const held = await activitiesHeld();
-        const worker = cluster.workers.find((w) => held.has(w.identity));
-        if (worker) return { worker, held: held.get(worker.identity)! };
+        const worker = cluster.workers.find((w) => held.get(w.identity)?.some((activity) => activity.running));
+        if (worker) return { worker, held: held.get(worker.identity)!.filter((activity) => activity.running) };
         await sleep(100);
       }
-      throw new Error('no worker held a started activity for 20 s: nothing to drain');
+      throw new Error('no worker was running an activity for 20 s: nothing to drain');
     };
 
     const chaos = (async () => {
@@ -240,7 +252,12 @@ describe('durability under chaos', () => {
     const activityOf = ({ key, activityId }: HeldActivity) => runOf(key).facts!.activities.find((a) => a.activityId === activityId);
     // A drained worker ends every attempt it holds itself: completed, or failed normally (a wait
     // still pending after its fast phase) and retried elsewhere, never abandoned to a timeout.
-    const drained = drains.flatMap((drain) => drain.held!.map((held) => ({ held, identity: drain.identity, activity: activityOf(held)! })));
+    const drained = drains.flatMap((drain) =>
+      drain.held!.flatMap((held) => {
+        const activity = activityOf(held);
+        return activity ? [{ held, drainedAtMs: drain.atMs, identity: drain.identity, activity }] : [];
+      }),
+    );
     const completedByDrainedWorker = drained.filter(({ held, identity, activity }) => activity.attempts === held.attempt && activity.completedBy === identity);
     // Only the last attempt's failure is in the history: the attempt right after the held one tells.
     const retriedNext = drained.filter(({ held, activity }) => activity.attempts === held.attempt + 1);
@@ -250,8 +267,9 @@ describe('durability under chaos', () => {
     // From the kill to the start of the attempt that finished what the dead worker held.
     const resumeAfterKillMs = workerKills.flatMap((kill) =>
       kill.held!.flatMap((held) => {
-        const activity = activityOf(held)!;
-        return activity.attempts > held.attempt ? [activity.startedAtMs - kill.atMs] : [];
+        // No start recorded: the run stopped waiting for it (a cancelled wait is abandoned).
+        const activity = activityOf(held);
+        return activity && activity.attempts > held.attempt ? [activity.startedAtMs - kill.atMs] : [];
       }),
     );
     const summary = {
@@ -284,6 +302,7 @@ describe('durability under chaos', () => {
     expect(duplicates).toBe(0);
     expect(cancelledButIssued).toBe(0);
     expect(drainProblems).toEqual([]);
+    if (abandonedByDrainedWorker.length > 0) console.log(drains.map((drain) => drain.output).join('\n'));
     expect(abandonedByDrainedWorker, 'activities a worker stopped with SIGTERM left to time out').toEqual([]);
     expect(endedByDrainedWorker, 'activities seen ended by a worker stopped with SIGTERM').toBeGreaterThan(0);
   });
