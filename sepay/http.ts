@@ -14,7 +14,18 @@ export interface TransportOptions {
   timeoutMs?: number;
   fetch?: typeof fetch;
   userAgent?: string;
+  /** Told about every request when it ends, answered or not (the worker's metrics). */
+  observer?: SepayObserver;
 }
+
+/** One finished request: `endpoint` as in `SepayError.endpoint`, `status` the HTTP status if any. */
+export interface SepayExchange {
+  endpoint: string;
+  status: number | 'timeout' | 'network';
+  durationMs: number;
+}
+
+export type SepayObserver = (exchange: SepayExchange) => void;
 
 export interface HttpRequest<S extends z.ZodType> {
   method: 'GET' | 'POST';
@@ -38,12 +49,14 @@ export class HttpTransport {
   readonly #fetch: typeof fetch;
   readonly #timeoutMs: number;
   readonly #userAgent: string;
+  readonly #observer: SepayObserver | undefined;
 
   constructor(options: TransportOptions) {
     this.#baseUrl = resolveBaseUrl(options.environment);
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+    this.#observer = options.observer;
   }
 
   async request<S extends z.ZodType>(request: HttpRequest<S>): Promise<z.output<S>> {
@@ -60,6 +73,8 @@ export class HttpTransport {
 
     let response: Response;
     let text: string;
+    const started = performance.now();
+    const observe = (status: SepayExchange['status']) => this.#observer?.({ endpoint, status, durationMs: performance.now() - started });
     try {
       response = await this.#fetch(url, {
         method: request.method,
@@ -72,6 +87,7 @@ export class HttpTransport {
       // The caller's own abort is not a SePay failure: surface it as the caller's reason.
       request.signal?.throwIfAborted();
       const timedOut = timeout.aborted;
+      observe(timedOut ? 'timeout' : 'network');
       const what = timedOut ? `no response within ${this.#timeoutMs} ms` : describeCauses(error);
       throw new SepayError({
         kind: timedOut ? 'timeout' : 'network',
@@ -81,6 +97,7 @@ export class HttpTransport {
       });
     }
 
+    observe(response.status);
     if (!response.ok) throw errorFromResponse(endpoint, response, text);
     const json = parseJson(text);
     const parsed = envelope(request.data).safeParse(json);

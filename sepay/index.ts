@@ -15,6 +15,6 @@ export {
   type SepayErrorInit,
   type SepayErrorKind,
 } from './errors.js';
-export { type TransportOptions } from './http.js';
+export { type SepayExchange, type SepayObserver, type TransportOptions } from './http.js';
 export { TokenProvider, type TokenProviderOptions } from './token-provider.js';
 export * from './schemas.js';

@@ -35,6 +35,8 @@ const WorkerEnvSchema = z
     WORKER_IDENTITY: optionalText,
     /** `<ip>:<port>` for GET /livez and /readyz; no health server when unset. */
     WORKER_HEALTH_ADDRESS: ListenAddressSchema.optional(),
+    /** `<ip>:<port>` for the Prometheus endpoint (GET /metrics); no metrics when unset. */
+    WORKER_METRICS_ADDRESS: ListenAddressSchema.optional(),
     /** Longest pause between two attempts to reach Temporal while it is unreachable. */
     WORKER_RECONNECT_MAX_INTERVAL: DurationSchema.default('30 seconds'),
     /** A bundle prebuilt by `npm run build`; without it the worker bundles the sources at start. */
@@ -59,6 +61,7 @@ export interface WorkerConfig {
   shutdownGraceMs: number;
   identity?: string;
   healthAddress?: ListenAddress;
+  metricsAddress?: ListenAddress;
   reconnectMaxIntervalMs: number;
   workflowBundlePath?: string;
   /** Set when payloads are encrypted. */
@@ -99,6 +102,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
     shutdownGraceMs: msToNumber(e.WORKER_SHUTDOWN_GRACE as never),
     identity: e.WORKER_IDENTITY,
     healthAddress: e.WORKER_HEALTH_ADDRESS,
+    metricsAddress: e.WORKER_METRICS_ADDRESS,
     reconnectMaxIntervalMs: msToNumber(e.WORKER_RECONNECT_MAX_INTERVAL as never),
     workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
     payloadEncryption: e.PAYLOAD_ENCRYPTION_KEYS,

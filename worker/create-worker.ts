@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker, type WorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { encryptingDataConverter } from '../codec/data-converter.js';
-import { SepayClient, TokenProvider } from '../sepay/index.js';
+import { SepayClient, TokenProvider, type SepayObserver } from '../sepay/index.js';
 import type { WorkerConfig } from './config.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -30,12 +30,14 @@ export interface InvoiceWorkerOptions {
   workflowBundle?: WorkflowBundleOption;
   /** The HTTP client for SePay calls (instrumentation, tests). */
   fetch?: typeof fetch;
+  /** Told about every SePay request (metrics). */
+  sepayObserver?: SepayObserver;
   /** Extra worker options (tests: shorter shutdown, interceptors...). */
   overrides?: Partial<WorkerOptions>;
 }
 
-export async function createInvoiceWorker({ config, connection, namespace, workflowBundle, fetch, overrides }: InvoiceWorkerOptions): Promise<Worker> {
-  const transport = { environment: config.sepay.environment, timeoutMs: config.sepay.timeoutMs, fetch };
+export async function createInvoiceWorker({ config, connection, namespace, workflowBundle, fetch, sepayObserver, overrides }: InvoiceWorkerOptions): Promise<Worker> {
+  const transport = { environment: config.sepay.environment, timeoutMs: config.sepay.timeoutMs, fetch, observer: sepayObserver };
   const tokens = new TokenProvider({ ...transport, clientId: config.sepay.clientId, clientSecret: config.sepay.clientSecret });
   const sepay = new SepayClient({ ...transport, tokenProvider: tokens });
   const dataConverter = config.payloadEncryption && encryptingDataConverter(config.payloadEncryption);

@@ -25,8 +25,8 @@ export interface SupervisorOptions {
   /** Aborting it (SIGINT/SIGTERM) drains the worker and resolves `run()`. */
   signal: AbortSignal;
   log?: (line: string) => void;
-  /** Passed on to `createInvoiceWorker` (tracing interceptors and sinks). */
-  workerOptions?: Pick<InvoiceWorkerOptions, 'overrides' | 'fetch' | 'workflowBundle'>;
+  /** Passed on to `createInvoiceWorker` (telemetry: interceptors, sinks, SePay observer). */
+  workerOptions?: Pick<InvoiceWorkerOptions, 'overrides' | 'workflowBundle' | 'sepayObserver'>;
 }
 
 const FIRST_RETRY_MS = 1_000;

@@ -14,6 +14,7 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  metricMeter,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -93,6 +94,7 @@ export async function issueInvoiceWorkflow(rawInput: IssueInvoiceInput): Promise
     status.stage = stage;
     upsertSearchAttributes([{ key: InvoiceStageKey, value: stage }]);
     setCurrentDetails(describeStatus(status));
+    if (stage === 'issued' || stage === 'cancelled' || stage === 'failed') countEndedRun(stage);
   };
   upsertSearchAttributes([{ key: InvoiceReferenceCode, value: referenceCode }]);
   upsertMemo({ [MemoKey.referenceGeneration]: options.referenceGeneration });
@@ -205,6 +207,7 @@ export async function issueInvoiceWorkflow(rawInput: IssueInvoiceInput): Promise
 function parseInput(rawInput: unknown): ParsedIssueInvoiceInput {
   const parsed = IssueInvoiceInputSchema.safeParse(rawInput);
   if (parsed.success) return parsed.data;
+  countEndedRun('failed');
   throw ApplicationFailure.create({
     type: FailureType.InvalidInvoiceInput,
     message: `invalid invoice input: ${describeIssues(parsed.error).join('; ')}`,
@@ -243,6 +246,14 @@ function stepActivities({ options }: ParsedIssueInvoiceInput) {
     fetchDetail: proxyActivities<InvoiceActivities>(request('Fetch the issued invoice', options.issuanceTimeout)),
     compensation: proxyActivities<InvoiceActivities>(poll('Delete the draft (compensation)', options.creationTimeout)),
   };
+}
+
+/**
+ * `sepay_invoices_total{outcome}` (worker/metrics.ts). Not a command: the history is unchanged,
+ * and the SDK drops metrics while replaying, so each run counts once.
+ */
+function countEndedRun(outcome: 'issued' | 'cancelled' | 'failed'): void {
+  metricMeter.createCounter('sepay_invoices_total', 'runs', 'Invoice runs that ended, by outcome').add(1, { outcome });
 }
 
 function failedJob(failure: ApplicationFailure): unknown {
