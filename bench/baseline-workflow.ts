@@ -3,21 +3,39 @@
  * input as `issueInvoiceWorkflow` and runs, one after the other, as many no-op activities as the
  * invoice workflow runs in its common path (the bench counts them from a real history and passes
  * the number in). Bundled on its own, so the invoice worker's bundle is untouched.
+ *
+ * The cost breakdown adds the invoice workflow's extras back one at a time: a heartbeat in each
+ * activity, and its search attribute and memo upserts.
  */
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import type { IssueInvoiceInput } from '../workflows/input.js';
+import { InvoiceStage } from '../workflows/search-attributes.js';
 import type { BaselineActivities } from './baseline-activities.js';
 
 export interface BaselineInput {
   /** The invoice workflow's input, carried so the start payload and history are the same size. */
   invoiceInput: IssueInvoiceInput;
   activityCount: number;
+  heartbeat?: boolean;
+  searchAttributeUpserts?: number;
+  memoUpserts?: number;
 }
 
 // The invoice workflow's request timeout, so a lost task is retried on the same schedule.
-const { noop } = proxyActivities<BaselineActivities>({ startToCloseTimeout: '30 seconds' });
+const { noop, heartbeatingNoop } = proxyActivities<BaselineActivities>({ startToCloseTimeout: '30 seconds' });
 
-export async function baselineWorkflow({ activityCount }: BaselineInput): Promise<{ activities: number }> {
-  for (let i = 0; i < activityCount; i++) await noop();
+export async function baselineWorkflow(input: BaselineInput): Promise<{ activities: number }> {
+  const { activityCount, heartbeat = false, searchAttributeUpserts = 0, memoUpserts = 0 } = input;
+  // Spread over the workflow tasks as the invoice workflow spreads its stage changes: the surplus first.
+  const upsertsPerTask = Math.floor(searchAttributeUpserts / (activityCount + 1));
+  const upsert = (times: number) => {
+    for (let i = 0; i < times; i++) upsertSearchAttributes([{ key: InvoiceStage, value: `step-${i}` }]);
+  };
+  upsert(searchAttributeUpserts - upsertsPerTask * activityCount);
+  for (let i = 0; i < memoUpserts; i++) upsertMemo({ [`memo${i}`]: i });
+  for (let i = 0; i < activityCount; i++) {
+    await (heartbeat ? heartbeatingNoop() : noop());
+    upsert(upsertsPerTask);
+  }
   return { activities: activityCount };
 }

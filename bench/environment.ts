@@ -1,7 +1,7 @@
 /**
  * What every bench run shares: a fresh in-memory Temporal dev server, the SePay simulator at zero
- * latency (a job answers Success at its first check), a client, and the two workflow bundles built
- * once so each run's worker process starts without webpack. `close()` stops all of it.
+ * latency (a job answers Success at its first check), a client, and the workflow bundles, each built
+ * once so a run's worker process starts without webpack. `close()` stops all of it.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,15 +16,27 @@ import { type RunningSimulator, startSimulator } from '../simulator/server.js';
 import { WORKFLOWS_PATH } from '../worker/create-worker.js';
 import { spawnWorker, type BenchWorker, type SpawnWorkerOptions } from './spawn-worker.js';
 
+/** The workflow bundles a bench worker can run; each is built once, when first needed. */
+export const WORKFLOW_SOURCES = {
+  invoice: WORKFLOWS_PATH,
+  baseline: fileURLToPath(new URL('./baseline-workflow.ts', import.meta.url)),
+  'baseline-validating': fileURLToPath(new URL('./baseline-validating-workflow.ts', import.meta.url)),
+} as const;
+export type BundleName = keyof typeof WORKFLOW_SOURCES;
+
+export interface StartWorkerOptions extends Omit<SpawnWorkerOptions, 'env' | 'bundlePath'> {
+  taskQueue: string;
+  bundle: BundleName;
+}
+
 export interface BenchEnvironment {
   server: DevServer;
   client: Client;
   sim: SimulatorControl;
-  startWorker(options: Omit<SpawnWorkerOptions, 'env'> & { taskQueue: string }): Promise<BenchWorker>;
+  startWorker(options: StartWorkerOptions): Promise<BenchWorker>;
   close(): Promise<void>;
 }
 
-const BASELINE_WORKFLOWS_PATH = fileURLToPath(new URL('./baseline-workflow.ts', import.meta.url));
 /** Enough for every invoice of a full bench: a run must never fail on an empty quota. */
 const BENCH_QUOTA = 1_000_000_000;
 const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
@@ -37,14 +49,20 @@ export async function startBenchEnvironment(log: (line: string) => void): Promis
   try {
     const bundleDir = mkdtempSync(join(tmpdir(), 'sepay-bench-'));
     cleanups.push(() => rmSync(bundleDir, { recursive: true, force: true }));
-    log('bundling the invoice and baseline workflows...');
-    const [invoiceBundle, baselineBundle] = await Promise.all(
-      [WORKFLOWS_PATH, BASELINE_WORKFLOWS_PATH].map(async (workflowsPath, i) => {
-        const path = join(bundleDir, i === 0 ? 'invoice-workflows.js' : 'baseline-workflows.js');
-        writeFileSync(path, (await bundleWorkflowCode({ workflowsPath, logger: silent })).code);
-        return path;
-      }),
-    );
+    const bundles = new Map<BundleName, Promise<string>>();
+    const bundlePath = (name: BundleName) => {
+      let built = bundles.get(name);
+      if (!built) {
+        log(`bundling the ${name} workflow...`);
+        built = bundleWorkflowCode({ workflowsPath: WORKFLOW_SOURCES[name], logger: silent }).then(({ code }) => {
+          const path = join(bundleDir, `${name}-workflows.js`);
+          writeFileSync(path, code);
+          return path;
+        });
+        bundles.set(name, built);
+      }
+      return built;
+    };
 
     log('starting a Temporal dev server (in memory) and the SePay simulator (zero latency)...');
     const server = await startDevServer({ log });
@@ -63,8 +81,6 @@ export async function startBenchEnvironment(log: (line: string) => void): Promis
       SEPAY_CLIENT_ID: DEFAULT_CLIENT_ID,
       SEPAY_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
       SEPAY_PROVIDER_ACCOUNT_ID: SEEDED_ACCOUNT_ID,
-      WORKFLOW_BUNDLE_PATH: invoiceBundle!,
-      BENCH_BASELINE_BUNDLE_PATH: baselineBundle!,
       WORKER_SHUTDOWN_GRACE: '5 seconds',
     };
     const workers = new Set<BenchWorker>();
@@ -76,8 +92,9 @@ export async function startBenchEnvironment(log: (line: string) => void): Promis
       server,
       client,
       sim: new SimulatorControl(simulator.baseUrl),
-      async startWorker({ taskQueue, ...options }) {
-        const worker = await spawnWorker({ ...options, env: { ...commonEnv, SEPAY_TASK_QUEUE: taskQueue } });
+      async startWorker({ taskQueue, bundle, ...options }) {
+        const env = { ...commonEnv, SEPAY_TASK_QUEUE: taskQueue };
+        const worker = await spawnWorker({ ...options, bundlePath: await bundlePath(bundle), env });
         workers.add(worker);
         return {
           ...worker,

@@ -11,7 +11,7 @@ import type { InvoiceContent, IssueInvoiceInput } from '../workflows/input.js';
 import type { IssueInvoiceResult } from '../workflows/messages.js';
 import { workflowIdFor } from '../workflows/reference-code.js';
 import type { BaselineInput, baselineWorkflow } from './baseline-workflow.js';
-import type { BenchEnvironment } from './environment.js';
+import type { BenchEnvironment, BundleName } from './environment.js';
 import { HISTORY_FIGURES, historyFigures, type HistoryFigures } from './history.js';
 import { driveLoad } from './load.js';
 import { counterDelta, readSettledServerCounters } from './server-metrics.js';
@@ -28,8 +28,10 @@ export interface RunSpec {
   settings: WorkerSettings;
   invoices: number;
   concurrency: number;
-  /** Baseline only: how many no-op activities each workflow runs. */
-  activityCount?: number;
+  /** Baseline only: how many no-op activities each workflow runs, and which extras it adds. */
+  baseline?: Omit<BaselineInput, 'invoiceInput'>;
+  /** Default: the invoice bundle for the invoice worker, the plain baseline for the baseline. */
+  bundle?: BundleName;
   /** The workflow's `options`; the simulator answers at once, so the production defaults never wait. */
   invoiceOptions?: IssueInvoiceInput['options'];
   /** Runs after the simulator was reset to zero latency, before the first invoice (e.g. slow jobs). */
@@ -72,7 +74,8 @@ export async function measureRun(env: BenchEnvironment, spec: RunSpec): Promise<
   const taskQueue = `bench-${spec.label}-${runId}`;
   await env.sim.reset();
   await spec.prepareSimulator?.(env.sim);
-  const worker = await env.startWorker({ kind: spec.kind, settings: spec.settings, taskQueue, cpuProfileDir: spec.cpuProfileDir });
+  const bundle = spec.bundle ?? (spec.kind === 'invoice' ? 'invoice' : 'baseline');
+  const worker = await env.startWorker({ kind: spec.kind, bundle, settings: spec.settings, taskQueue, cpuProfileDir: spec.cpuProfileDir });
   try {
     const invoices = new InvoiceClient({ client: env.client, taskQueue });
     const invoiceKey = (index: number) => `bench-${runId}-${spec.label}-${index}`;
@@ -84,7 +87,7 @@ export async function measureRun(env: BenchEnvironment, spec: RunSpec): Promise<
             return env.client.workflow.start<typeof baselineWorkflow>('baselineWorkflow', {
               taskQueue,
               workflowId: workflowIdFor(invoiceKey(index)),
-              args: [{ invoiceInput, activityCount: spec.activityCount ?? 0 } satisfies BaselineInput],
+              args: [{ activityCount: 0, ...spec.baseline, invoiceInput } satisfies BaselineInput],
               workflowIdConflictPolicy: 'USE_EXISTING',
               workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
             });

@@ -17,8 +17,11 @@ Usage: npm run bench -- [options]
   --sweep-invoices N   invoices per run of the worker-settings sweep      (default 200)
   --sweep-runs N       runs per setting in the sweep                      (default 1)
   --skip LIST          leave out sections: comparison,slow,waiting,sweep
+  --breakdown          add the cost breakdown: the baseline plus ours' extras one at a time
+  --breakdown-invoices N  invoices per run of the breakdown                (default 200)
+  --breakdown-runs N   rounds of the breakdown                            (default 2)
   --profile            write V8 CPU profiles of the first pair's workers to bench/results/
-  --quick              a smoke run: 100 invoices, 1 pair, 20 waiting, 50 per sweep setting
+  --quick              a smoke run: 100 invoices, 1 pair, 20 waiting, 50 per sweep setting and variant
   --help               this text
 
 Prints a table and writes the same figures as JSON to bench/results/<timestamp>.json.
@@ -39,13 +42,16 @@ const BenchOptionsSchema = z.object({
   waiting: count,
   sweepInvoices: count,
   sweepRuns: count,
+  breakdown: z.boolean(),
+  breakdownInvoices: count,
+  breakdownRuns: count,
   skip: z.array(z.enum(SECTIONS)),
   profile: z.boolean(),
 });
 export type BenchOptions = z.output<typeof BenchOptionsSchema>;
 
-const FULL = { invoices: 1000, concurrency: 100, runs: 3, historySample: 20, slowChecks: 10, slowInvoices: 20, waiting: 1000, sweepInvoices: 200, sweepRuns: 1 };
-const QUICK = { ...FULL, invoices: 100, runs: 1, historySample: 5, waiting: 20, sweepInvoices: 50 };
+const FULL = { invoices: 1000, concurrency: 100, runs: 3, historySample: 20, slowChecks: 10, slowInvoices: 20, waiting: 1000, sweepInvoices: 200, sweepRuns: 1, breakdownInvoices: 200, breakdownRuns: 2 };
+const QUICK = { ...FULL, invoices: 100, runs: 1, historySample: 5, waiting: 20, sweepInvoices: 50, breakdownInvoices: 50, breakdownRuns: 1 };
 
 export class BenchUsageError extends Error {
   override readonly name = 'BenchUsageError';
@@ -68,6 +74,9 @@ export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
         waiting: { type: 'string' },
         'sweep-invoices': { type: 'string' },
         'sweep-runs': { type: 'string' },
+        breakdown: { type: 'boolean', default: false },
+        'breakdown-invoices': { type: 'string' },
+        'breakdown-runs': { type: 'string' },
         skip: { type: 'string' },
         profile: { type: 'boolean', default: false },
         quick: { type: 'boolean', default: false },
@@ -89,6 +98,9 @@ export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
     waiting: values.waiting ?? defaults.waiting,
     sweepInvoices: values['sweep-invoices'] ?? defaults.sweepInvoices,
     sweepRuns: values['sweep-runs'] ?? defaults.sweepRuns,
+    breakdown: values.breakdown,
+    breakdownInvoices: values['breakdown-invoices'] ?? defaults.breakdownInvoices,
+    breakdownRuns: values['breakdown-runs'] ?? defaults.breakdownRuns,
     skip: values.skip ? values.skip.split(',').map((section) => section.trim()) : [],
     profile: values.profile,
   });

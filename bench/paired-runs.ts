@@ -32,12 +32,19 @@ export interface PairedResult {
 /** Small enough to be quick, big enough to warm the server before the measured runs. */
 const PROBE_INVOICES = 20;
 
+/** A few real invoices, to read from their history what the common path does (and to warm the server). */
+export async function probeInvoices(env: BenchEnvironment, settings: WorkerSettings, log: (line: string) => void): Promise<RunResult> {
+  log(`probe: ${PROBE_INVOICES} invoices to count what the common path does`);
+  const probe = await measureRun(env, { kind: 'invoice', label: 'probe', settings, invoices: PROBE_INVOICES, concurrency: PROBE_INVOICES, historySample: 3, log });
+  const { activities, searchAttributeUpserts, memoUpserts } = probe.history;
+  log(`probe: ${activities} activities, ${searchAttributeUpserts} search attribute and ${memoUpserts} memo upserts per invoice`);
+  return probe;
+}
+
 export async function pairedRuns(env: BenchEnvironment, options: PairedOptions): Promise<PairedResult> {
   const { invoices, concurrency, settings, historySample, log } = options;
-  log(`probe: ${PROBE_INVOICES} invoices to count the activities of the common path`);
-  const probe = await measureRun(env, { kind: 'invoice', label: 'probe', settings, invoices: PROBE_INVOICES, concurrency, historySample: 3, log });
+  const probe = await probeInvoices(env, settings, log);
   const activitiesPerInvoice = probe.history.activities;
-  log(`probe: ${activitiesPerInvoice} activities per invoice; the baseline runs as many no-ops`);
 
   const pairs: PairedResult['pairs'] = [];
   for (let pair = 1; pair <= options.runs; pair++) {
@@ -50,7 +57,7 @@ export async function pairedRuns(env: BenchEnvironment, options: PairedOptions):
         settings,
         invoices,
         concurrency,
-        activityCount: activitiesPerInvoice,
+        baseline: { activityCount: activitiesPerInvoice },
         historySample,
         cpuProfileDir,
         log,

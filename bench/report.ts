@@ -1,5 +1,6 @@
 /** The bench's findings as one JSON document, and the same figures as tables for the terminal. */
 import { cpus, loadavg, totalmem } from 'node:os';
+import type { BreakdownEntry } from './breakdown.js';
 import type { HistoryFigures } from './history.js';
 import type { BenchOptions } from './options.js';
 import { SEPAY_MINIMUM_PER_INVOICE } from './sepay-minimum.js';
@@ -30,6 +31,7 @@ export interface BenchReport {
   comparison?: ComparisonFigures & { runs: RunResult[] };
   slowSepay?: SlowSepayResult;
   waiting?: WaitingRssResult;
+  breakdown?: BreakdownEntry[];
   sweep?: SweepEntry[];
 }
 
@@ -55,6 +57,7 @@ export function formatReport(report: BenchReport): string {
   if (report.comparison) sections.push(formatComparison(report.comparison, options));
   if (report.slowSepay) sections.push(formatSlowSepay(report.slowSepay));
   if (report.waiting) sections.push(formatWaiting(report.waiting));
+  if (report.breakdown) sections.push(formatBreakdown(report.breakdown, options));
   if (report.sweep) sections.push(formatSweep(report.sweep, options));
   return sections.join('\n\n') + '\n';
 }
@@ -157,6 +160,23 @@ function formatWaiting(w: WaitingRssResult): string {
       ],
     ),
   ].join('\n\n');
+}
+
+function formatBreakdown(entries: BreakdownEntry[], options: BenchOptions): string {
+  const title =
+    `COST BREAKDOWN: the baseline with ours' extras added one at a time; ${options.breakdownInvoices} invoices per run, ` +
+    `${options.concurrency} in flight, ${options.breakdownRuns} round(s) in rotating order`;
+  const rows = entries.map(({ name, figures, throughputVsBaseline }) => [
+    name,
+    withSpread(figures.invoicesPerSecond),
+    withSpread(throughputVsBaseline, 2),
+    withSpread(figures.cpuMsPerInvoice.worker, 1),
+    withSpread(figures.cpuMsPerInvoice.server, 1),
+    num(total(figures.serverActionsPerInvoice)),
+    withSpread(figures.peakRssMiB, 0),
+  ]);
+  const header = ['variant', 'invoices/s', '÷ baseline', 'worker CPU ms/inv', 'server CPU ms/inv', 'actions/inv', 'peak RSS (MiB)'];
+  return [title, formatTable(header, rows)].join('\n\n');
 }
 
 function formatSweep(entries: SweepEntry[], options: BenchOptions): string {

@@ -11,7 +11,8 @@ import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../simulator/defaults.
 import { loadWorkerConfig } from '../worker/config.js';
 import { startBenchEnvironment } from './environment.js';
 import { BenchUsageError, HELP, parseBenchOptions, type BenchOptions } from './options.js';
-import { pairedRuns } from './paired-runs.js';
+import { costBreakdown } from './breakdown.js';
+import { pairedRuns, probeInvoices } from './paired-runs.js';
 import { formatReport, machineInfo, type BenchReport } from './report.js';
 import { settingsSweep } from './settings-sweep.js';
 import { slowSepayRun } from './slow-sepay.js';
@@ -69,6 +70,11 @@ try {
   }
   if (!skip.has('waiting')) {
     report.waiting = await waitingRss(env, { invoices: options.waiting, settings, log });
+  }
+  if (options.breakdown) {
+    const probe = report.comparison?.runs[0] ?? (await probeInvoices(env, settings, log));
+    const breakdownOptions = { invoices: options.breakdownInvoices, concurrency: options.concurrency, runs: options.breakdownRuns };
+    report.breakdown = await costBreakdown(env, { ...breakdownOptions, settings, probe, log });
   }
   if (!skip.has('sweep')) {
     report.sweep = await settingsSweep(env, { defaults: settings, invoices: options.sweepInvoices, concurrency: options.concurrency, runs: options.sweepRuns, log });

@@ -21,7 +21,9 @@ export interface WorkerSettings {
 export interface SpawnWorkerOptions {
   kind: WorkerKind;
   settings: WorkerSettings;
-  /** Environment of the worker: TEMPORAL_*, SEPAY_*, bundle paths. WORKER_* come from `settings`. */
+  /** Prebuilt workflow bundle (invoice or one of the baselines). */
+  bundlePath: string;
+  /** Environment of the worker: TEMPORAL_*, SEPAY_*. WORKER_* come from `settings`. */
   env: Record<string, string>;
   /** Write a V8 CPU profile (`--cpu-prof`) into this folder when the worker exits. */
   cpuProfileDir?: string;
@@ -50,7 +52,7 @@ function installExitHook(): void {
   });
 }
 
-export async function spawnWorker({ kind, settings, env, cpuProfileDir }: SpawnWorkerOptions): Promise<BenchWorker> {
+export async function spawnWorker({ kind, settings, bundlePath, env, cpuProfileDir }: SpawnWorkerOptions): Promise<BenchWorker> {
   const execArgv = ['--import', 'tsx', ...(cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : [])];
   const child = fork(WORKER_ENTRY, [], {
     cwd: PROJECT_ROOT,
@@ -61,6 +63,7 @@ export async function spawnWorker({ kind, settings, env, cpuProfileDir }: SpawnW
       HOME: process.env.HOME ?? '',
       ...env,
       BENCH_WORKER_KIND: kind,
+      WORKFLOW_BUNDLE_PATH: bundlePath,
       WORKER_MAX_CONCURRENT_ACTIVITIES: String(settings.maxConcurrentActivities),
       WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: String(settings.maxConcurrentWorkflowTasks),
       WORKER_MAX_CACHED_WORKFLOWS: String(settings.maxCachedWorkflows),

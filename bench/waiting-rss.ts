@@ -43,7 +43,7 @@ export async function waitingRss(env: BenchEnvironment, { invoices, settings, lo
   const taskQueue = `bench-waiting-${runId}`;
   await env.sim.reset();
   await env.sim.addFault({ endpoint: 'create', kind: 'job-pending-forever' });
-  const worker = await env.startWorker({ kind: 'invoice', settings, taskQueue });
+  const worker = await env.startWorker({ kind: 'invoice', bundle: 'invoice', settings, taskQueue });
   try {
     const idle = await worker.usage();
     const client = new InvoiceClient({ client: env.client, taskQueue });

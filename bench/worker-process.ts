@@ -1,7 +1,8 @@
 /**
  * A benchmark worker in its own process, so its memory is measured alone: the invoice worker built
  * exactly as `npm run worker` builds it, or the baseline worker with the same settings. Settings come
- * from the same environment variables (`worker/config.ts`), the Temporal connection from TEMPORAL_*.
+ * from the same environment variables (`worker/config.ts`), the Temporal connection from TEMPORAL_*,
+ * the workflow code from the prebuilt bundle at WORKFLOW_BUNDLE_PATH.
  *
  * Spoken to over the IPC channel `spawn-worker.ts` opens: it says `ready` once polling, answers
  * `usage` with its RSS, peak RSS and CPU time, and shuts down on `stop` or when its parent goes away.
@@ -15,13 +16,12 @@ import type { ParentMessage, WorkerMessage } from './worker-messages.js';
 
 const kind = process.env.BENCH_WORKER_KIND;
 if (kind !== 'invoice' && kind !== 'baseline') throw new Error(`BENCH_WORKER_KIND must be "invoice" or "baseline", got "${kind}"`);
-const baselineBundle = process.env.BENCH_BASELINE_BUNDLE_PATH;
-if (kind === 'baseline' && !baselineBundle) throw new Error('BENCH_BASELINE_BUNDLE_PATH is required for the baseline worker');
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const send = (message: WorkerMessage) => process.send?.(message);
 
 const config = loadWorkerConfig();
+if (!config.workflowBundlePath) throw new Error('WORKFLOW_BUNDLE_PATH is required: the bench bundles the workflows once for all its workers');
 const { connectionOptions, namespace } = temporalConnectConfig();
 const connection = await NativeConnection.connect(connectionOptions);
 const worker =
@@ -32,7 +32,7 @@ const worker =
         namespace,
         taskQueue: config.taskQueue,
         activities: baselineActivities,
-        workflowBundle: { codePath: baselineBundle! },
+        workflowBundle: { codePath: config.workflowBundlePath },
         maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
         maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflowTasks,
         maxCachedWorkflows: config.maxCachedWorkflows,
