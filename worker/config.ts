@@ -37,6 +37,8 @@ const WorkerEnvSchema = z
     WORKER_HEALTH_ADDRESS: ListenAddressSchema.optional(),
     /** `<ip>:<port>` for the Prometheus endpoint (GET /metrics); no metrics when unset. */
     WORKER_METRICS_ADDRESS: ListenAddressSchema.optional(),
+    /** OpenTelemetry traces of workflows and activities: `otlp` (OTEL_EXPORTER_OTLP_*), `console`. */
+    WORKER_TRACING: z.enum(['off', 'otlp', 'console']).default('off'),
     /** Longest pause between two attempts to reach Temporal while it is unreachable. */
     WORKER_RECONNECT_MAX_INTERVAL: DurationSchema.default('30 seconds'),
     /** A bundle prebuilt by `npm run build`; without it the worker bundles the sources at start. */
@@ -62,6 +64,7 @@ export interface WorkerConfig {
   identity?: string;
   healthAddress?: ListenAddress;
   metricsAddress?: ListenAddress;
+  tracing: 'off' | 'otlp' | 'console';
   reconnectMaxIntervalMs: number;
   workflowBundlePath?: string;
   /** Set when payloads are encrypted. */
@@ -103,6 +106,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
     identity: e.WORKER_IDENTITY,
     healthAddress: e.WORKER_HEALTH_ADDRESS,
     metricsAddress: e.WORKER_METRICS_ADDRESS,
+    tracing: e.WORKER_TRACING,
     reconnectMaxIntervalMs: msToNumber(e.WORKER_RECONNECT_MAX_INTERVAL as never),
     workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
     payloadEncryption: e.PAYLOAD_ENCRYPTION_KEYS,

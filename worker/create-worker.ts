@@ -12,12 +12,25 @@ import type { WorkerConfig } from './config.js';
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 /**
  * Written by `npm run build`. With payload encryption the workflow code must encode failure
- * messages too, which is decided when bundling: hence one bundle per mode.
+ * messages too, and with tracing it must carry the OpenTelemetry workflow interceptors; both are
+ * decided when bundling: hence one bundle per mode.
  */
-export const PREBUILT_BUNDLE_FILES = { plain: 'workflow-bundle.js', encrypted: 'workflow-bundle.encrypted.js' } as const;
-/** Compiled by `npm run build` (tsc output runs as .js): the prebuilt bundles sit beside it. */
-const prebuiltBundle = (encrypted: boolean) =>
-  import.meta.url.endsWith('.js') ? fileURLToPath(new URL(`../${PREBUILT_BUNDLE_FILES[encrypted ? 'encrypted' : 'plain']}`, import.meta.url)) : undefined;
+export const PREBUILT_BUNDLE_FILES = {
+  plain: 'workflow-bundle.js',
+  encrypted: 'workflow-bundle.encrypted.js',
+  tracedPlain: 'workflow-bundle.traced.js',
+  tracedEncrypted: 'workflow-bundle.encrypted.traced.js',
+} as const;
+
+/** The prebuilt bundle this worker loads, or undefined when it bundles the sources at start. */
+export function prebuiltBundlePath(config: WorkerConfig): string | undefined {
+  if (config.workflowBundlePath) return config.workflowBundlePath;
+  // Compiled by `npm run build` (tsc output runs as .js): the prebuilt bundles sit beside it.
+  if (!import.meta.url.endsWith('.js')) return undefined;
+  const encrypted = config.payloadEncryption !== undefined;
+  const file = config.tracing === 'off' ? (encrypted ? 'encrypted' : 'plain') : encrypted ? 'tracedEncrypted' : 'tracedPlain';
+  return fileURLToPath(new URL(`../${PREBUILT_BUNDLE_FILES[file]}`, import.meta.url));
+}
 
 export interface InvoiceWorkerOptions {
   config: WorkerConfig;
@@ -41,7 +54,7 @@ export async function createInvoiceWorker({ config, connection, namespace, workf
   const tokens = new TokenProvider({ ...transport, clientId: config.sepay.clientId, clientSecret: config.sepay.clientSecret });
   const sepay = new SepayClient({ ...transport, tokenProvider: tokens });
   const dataConverter = config.payloadEncryption && encryptingDataConverter(config.payloadEncryption);
-  const bundlePath = config.workflowBundlePath ?? prebuiltBundle(dataConverter !== undefined);
+  const bundlePath = prebuiltBundlePath(config);
   const bundle = workflowBundle ?? (bundlePath ? { codePath: bundlePath } : undefined);
   return Worker.create({
     connection,
