@@ -17,7 +17,7 @@ import { WORKFLOWS_PATH } from '../../worker/create-worker.js';
 import { MetricName } from '../../worker/metrics.js';
 import type { issueInvoiceWorkflow } from '../../workflows/index.js';
 import type { IssueInvoiceInput } from '../../workflows/input.js';
-import { cancelInvoiceSignal } from '../../workflows/messages.js';
+import { cancelInvoiceSignal, getInvoiceStatusQuery } from '../../workflows/messages.js';
 import { workflowIdFor } from '../../workflows/reference-code.js';
 import { fastPolling, sampleInvoice, uniqueKey } from '../support/invoice-test-env.js';
 import { waitForStage } from '../support/workflow-assertions.js';
@@ -133,5 +133,10 @@ describe('the worker metrics endpoint', () => {
     expect(total(samples, 'temporal_workflow_completed', mine)).toBe(2);
     expect(total(samples, 'temporal_workflow_failed', mine)).toBe(1);
     expect(total(samples, 'temporal_activity_execution_latency_count', mine)).toBeGreaterThan(0);
+
+    // A query on a closed run replays its whole history on the worker; the replay counts nothing.
+    for (const run of [issued, cancelled]) expect((await run.query(getInvoiceStatusQuery)).stage).toMatch(/issued|cancelled/);
+    expect(total(await scrape(), 'temporal_workflow_task_replay_latency_count', mine)).toBeGreaterThan(0);
+    expect(total(await scrape(), MetricName.invoices)).toBe(3);
   });
 });
