@@ -44,6 +44,11 @@ import { formatVietnamDateTime } from './vietnam-time.js';
 
 /** One SePay request per attempt; SePay outages are retried until the step's deadline. */
 const REQUEST_TIMEOUT: Duration = '30 seconds';
+/**
+ * Activities heartbeat while they run (activities/keepalive.ts), so an attempt lost with its worker
+ * is retried after this, not after the whole start-to-close timeout.
+ */
+const HEARTBEAT_TIMEOUT: Duration = '10 seconds';
 const REQUEST_RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
 
 export async function issueInvoiceWorkflow(rawInput: IssueInvoiceInput): Promise<IssueInvoiceResult> {
@@ -172,7 +177,7 @@ export async function issueInvoiceWorkflow(rawInput: IssueInvoiceInput): Promise
     enter('compensating');
     return CancellationScope.nonCancellable(async () => {
       try {
-        await activities.compensation.awaitCreation({ referenceCode, trackingCode: createdOutcome.trackingCode, ...polling });
+        await activities.compensationWait.awaitCreation({ referenceCode, trackingCode: createdOutcome.trackingCode, ...polling });
       } catch (error) {
         // A failed create left nothing; a create still running past its deadline can't be helped.
         status.lastError = errorView(error);
@@ -221,6 +226,7 @@ function stepActivities({ options }: ParsedIssueInvoiceInput) {
   const request = (summary: string, deadline: Duration): ActivityOptions => ({
     summary,
     startToCloseTimeout: REQUEST_TIMEOUT,
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
     scheduleToCloseTimeout: deadline,
     retry: REQUEST_RETRY,
   });
@@ -230,7 +236,6 @@ function stepActivities({ options }: ParsedIssueInvoiceInput) {
   const poll = (summary: string, deadline: Duration): ActivityOptions => ({
     ...request(summary, deadline),
     startToCloseTimeout: msToNumber(options.pollFastPhase) + msToNumber(REQUEST_TIMEOUT),
-    heartbeatTimeout: REQUEST_TIMEOUT,
     retry: {
       initialInterval: options.pollInitialInterval,
       backoffCoefficient: 1.5,
@@ -244,6 +249,7 @@ function stepActivities({ options }: ParsedIssueInvoiceInput) {
     issue: proxyActivities<InvoiceActivities>(request('Issue the invoice (point of no return)', options.issuanceTimeout)),
     awaitIssuance: proxyActivities<InvoiceActivities>(poll('Wait for SePay to issue the invoice', options.issuanceTimeout)),
     fetchDetail: proxyActivities<InvoiceActivities>(request('Fetch the issued invoice', options.issuanceTimeout)),
+    compensationWait: proxyActivities<InvoiceActivities>(poll('Wait for the create job before deleting the draft', options.creationTimeout)),
     compensation: proxyActivities<InvoiceActivities>(poll('Delete the draft (compensation)', options.creationTimeout)),
   };
 }
@@ -282,13 +288,19 @@ function errorView(error: unknown): InvoiceStatus['lastError'] {
   return { type: 'Unknown', message: String(cause) };
 }
 
-/** The Web UI's "current details": the stage and the identifiers an operator looks up. */
+/** The Web UI's "current details": the stage and what an operator looks up, one item per line. */
 function describeStatus(status: InvoiceStatus): string {
   const lines = [`**Stage:** ${status.stage}`, `**Reference code:** ${status.referenceCode}`, `**Mode:** ${status.mode}`];
+  if (status.result?.outcome === 'issued') {
+    lines.push(`**Invoice number:** ${status.result.invoice.invoiceNumber}`, `**Total amount:** ${status.result.invoice.totalAmount}`);
+  }
   if (status.createTrackingCode) lines.push(`**Create tracking code:** ${status.createTrackingCode}`);
   if (status.issueTrackingCode) lines.push(`**Issue tracking code:** ${status.issueTrackingCode}`);
-  if (status.approval !== 'not-required') lines.push(`**Approval:** ${status.approval}`);
+  // "waiting" only while it is: a cancelled or failed run no longer waits for anybody.
+  if (status.approval === 'approved') lines.push(`**Approval:** approved${status.approvedBy ? ` by ${status.approvedBy}` : ''}`);
+  if (status.stage === 'awaiting-approval') lines.push('**Approval:** waiting');
   if (status.cancellation) lines.push(`**Cancellation:** ${status.cancellation.outcome} (${status.cancellation.reason})`);
   if (status.lastError) lines.push(`**Last error:** ${status.lastError.type}: ${status.lastError.message}`);
-  return lines.join('\n');
+  // A markdown list: the Web UI renders plain lines as one run-on paragraph.
+  return lines.map((line) => `- ${line}`).join('\n');
 }

@@ -147,6 +147,7 @@ describe('an invoice\'s own page', () => {
     const details = markdownUnder(page, 'Current Details');
     await details.getByText(/Stage:\s*issued/).waitFor();
     await details.getByText(new RegExp(`Reference code:\\s*${referenceCode(issued.key)}`)).waitFor();
+    await details.getByText(new RegExp(`Invoice number:\\s*${invoiceNumber}$`)).waitFor();
     await screenshot('invoice-issued-metadata');
 
     await openTab(page, 'Search Attributes');
@@ -165,6 +166,8 @@ describe('an invoice\'s own page', () => {
     const details = markdownUnder(page, 'Current Details');
     await details.getByText(/Stage:\s*cancelled/).waitFor();
     await details.getByText(`Cancellation: accepted (${CANCEL_REASON})`).waitFor();
+    // Nobody waits for an approval any more.
+    expect(await details.getByText('Approval:').count()).toBe(0);
     await screenshot('invoice-cancelled-metadata');
 
     await openTab(page, 'Search Attributes');
