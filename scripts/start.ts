@@ -10,7 +10,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { InvoiceClient } from '../client/index.js';
 import { dataConverterFromEnv } from '../codec/data-converter.js';
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, SEEDED_ACCOUNT_ID } from '../simulator/defaults.js';
+import { simulatorWorkerEnv } from '../simulator/worker-env.js';
 import { startSimulator } from '../simulator/server.js';
 import { loadWorkerConfig } from '../worker/config.js';
 import { createInvoiceWorker } from '../worker/create-worker.js';
@@ -27,10 +27,7 @@ const server = await startDevServer({ ui: true, port: await preferredPort(7233),
 const simulator = await startSimulator({ port: await preferredPort(4010), jobChecksUntilDone: 1 });
 const config = loadWorkerConfig({
   ...process.env,
-  SEPAY_BASE_URL: simulator.baseUrl,
-  SEPAY_CLIENT_ID: DEFAULT_CLIENT_ID,
-  SEPAY_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
-  SEPAY_PROVIDER_ACCOUNT_ID: SEEDED_ACCOUNT_ID,
+  ...simulatorWorkerEnv(simulator.baseUrl),
 });
 const workerConnection = await NativeConnection.connect({ address: server.address });
 const worker = await createInvoiceWorker({ config, connection: workerConnection, namespace: server.namespace });

@@ -11,9 +11,9 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../../scripts/dev-server.js';
 import { freePort } from '../../scripts/free-port.js';
 import { SimulatorControl } from '../../simulator/control-client.js';
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, SEEDED_ACCOUNT_ID } from '../../simulator/defaults.js';
+import { simulatorWorkerEnv } from '../../simulator/worker-env.js';
 import { WORKFLOWS_PATH } from '../../worker/create-worker.js';
-import { ProcessGroup, type ExitStatus } from './process-group.js';
+import { ProcessGroup, type ExitStatus } from '../support/process-group.js';
 
 const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
@@ -105,10 +105,7 @@ export class ChaosCluster {
       TEMPORAL_ADDRESS: this.temporalAddress,
       TEMPORAL_NAMESPACE: this.server.namespace,
       SEPAY_TASK_QUEUE: this.options.taskQueue,
-      SEPAY_BASE_URL: this.simulatorUrl,
-      SEPAY_CLIENT_ID: DEFAULT_CLIENT_ID,
-      SEPAY_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
-      SEPAY_PROVIDER_ACCOUNT_ID: SEEDED_ACCOUNT_ID,
+      ...simulatorWorkerEnv(this.simulatorUrl),
       SEPAY_REQUEST_TIMEOUT_MS: '5000',
       WORKER_SHUTDOWN_GRACE: this.options.workerShutdownGrace,
       WORKER_IDENTITY: `chaos-${name}`,

@@ -11,7 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../scripts/free-port.js';
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, SEEDED_ACCOUNT_ID } from '../../simulator/defaults.js';
+import { simulatorWorkerEnv } from '../../simulator/worker-env.js';
 import { startSimulator, type RunningSimulator } from '../../simulator/server.js';
 import { WORKFLOWS_PATH } from '../../worker/create-worker.js';
 import { MetricName } from '../../worker/metrics.js';
@@ -69,10 +69,7 @@ describe('the worker metrics endpoint', () => {
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       TEMPORAL_NAMESPACE: inject('temporalNamespace'),
       SEPAY_TASK_QUEUE: taskQueue,
-      SEPAY_BASE_URL: simulator.baseUrl,
-      SEPAY_CLIENT_ID: DEFAULT_CLIENT_ID,
-      SEPAY_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
-      SEPAY_PROVIDER_ACCOUNT_ID: SEEDED_ACCOUNT_ID,
+      ...simulatorWorkerEnv(simulator.baseUrl),
       SEPAY_REQUEST_TIMEOUT_MS: '2000',
       WORKER_SHUTDOWN_GRACE: '2s',
       WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,

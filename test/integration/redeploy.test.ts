@@ -18,7 +18,7 @@ import type { History } from '@temporalio/common/lib/proto-utils.js';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, SEEDED_ACCOUNT_ID } from '../../simulator/defaults.js';
+import { simulatorWorkerEnv } from '../../simulator/worker-env.js';
 import { startSimulator, type RunningSimulator } from '../../simulator/server.js';
 import { WORKFLOWS_PATH } from '../../worker/create-worker.js';
 import type { issueInvoiceWorkflow } from '../../workflows/index.js';
@@ -80,10 +80,7 @@ describe('redeploying a patched workflow change while invoices wait', () => {
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       TEMPORAL_NAMESPACE: inject('temporalNamespace'),
       SEPAY_TASK_QUEUE: taskQueue,
-      SEPAY_BASE_URL: simulator.baseUrl,
-      SEPAY_CLIENT_ID: DEFAULT_CLIENT_ID,
-      SEPAY_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
-      SEPAY_PROVIDER_ACCOUNT_ID: SEEDED_ACCOUNT_ID,
+      ...simulatorWorkerEnv(simulator.baseUrl),
       SEPAY_REQUEST_TIMEOUT_MS: '2000',
       WORKER_SHUTDOWN_GRACE: '2s',
       WORKFLOW_BUNDLE_PATH: bundlePath,

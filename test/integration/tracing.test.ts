@@ -14,7 +14,7 @@ import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Runtime } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, SEEDED_ACCOUNT_ID } from '../../simulator/defaults.js';
+import { simulatorWorkerEnv } from '../../simulator/worker-env.js';
 import { startSimulator, type RunningSimulator } from '../../simulator/server.js';
 import { loadWorkerConfig } from '../../worker/config.js';
 import { createInvoiceWorker, WORKFLOWS_PATH } from '../../worker/create-worker.js';
@@ -48,10 +48,7 @@ describe('tracing', () => {
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     TEMPORAL_NAMESPACE: inject('temporalNamespace'),
     SEPAY_TASK_QUEUE: taskQueue,
-    SEPAY_BASE_URL: simulator.baseUrl,
-    SEPAY_CLIENT_ID: DEFAULT_CLIENT_ID,
-    SEPAY_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
-    SEPAY_PROVIDER_ACCOUNT_ID: SEEDED_ACCOUNT_ID,
+    ...simulatorWorkerEnv(simulator.baseUrl),
     SEPAY_REQUEST_TIMEOUT_MS: '2000',
     WORKER_SHUTDOWN_GRACE: '2s',
     WORKER_TRACING: 'console',

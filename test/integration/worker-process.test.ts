@@ -12,7 +12,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../scripts/dev-server.js';
 import { freePort } from '../../scripts/free-port.js';
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, SEEDED_ACCOUNT_ID } from '../../simulator/defaults.js';
+import { simulatorWorkerEnv } from '../../simulator/worker-env.js';
 import { startSimulator, type RunningSimulator } from '../../simulator/server.js';
 import { WORKFLOWS_PATH } from '../../worker/create-worker.js';
 import type { issueInvoiceWorkflow } from '../../workflows/index.js';
@@ -72,10 +72,7 @@ describe('the worker process', () => {
     return {
       TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
       SEPAY_TASK_QUEUE: taskQueue,
-      SEPAY_BASE_URL: simulator.baseUrl,
-      SEPAY_CLIENT_ID: DEFAULT_CLIENT_ID,
-      SEPAY_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
-      SEPAY_PROVIDER_ACCOUNT_ID: SEEDED_ACCOUNT_ID,
+      ...simulatorWorkerEnv(simulator.baseUrl),
       SEPAY_REQUEST_TIMEOUT_MS: '2000',
       WORKER_SHUTDOWN_GRACE: '2s',
       WORKER_RECONNECT_MAX_INTERVAL: '2s',

@@ -10,7 +10,7 @@ import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundleW
 import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import { dataConverterFromEnv, FAILURE_CONVERTER_PATH } from '../../codec/data-converter.js';
 import { SimulatorControl } from '../../simulator/control-client.js';
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, SEEDED_ACCOUNT_ID } from '../../simulator/defaults.js';
+import { simulatorWorkerEnv } from '../../simulator/worker-env.js';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../simulator/server.js';
 import { loadWorkerConfig } from '../../worker/config.js';
 import { createInvoiceWorker, WORKFLOWS_PATH } from '../../worker/create-worker.js';
@@ -65,10 +65,7 @@ export async function startInvoiceTestEnv(simulatorOptions: SimulatorOptions = {
   const taskQueue = `invoices-${randomUUID()}`;
   const baseWorkerEnv = {
     SEPAY_TASK_QUEUE: taskQueue,
-    SEPAY_BASE_URL: simulator.baseUrl,
-    SEPAY_CLIENT_ID: DEFAULT_CLIENT_ID,
-    SEPAY_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
-    SEPAY_PROVIDER_ACCOUNT_ID: SEEDED_ACCOUNT_ID,
+    ...simulatorWorkerEnv(simulator.baseUrl),
     SEPAY_REQUEST_TIMEOUT_MS: '2000',
     WORKER_SHUTDOWN_GRACE: '2s',
   };

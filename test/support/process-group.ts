@@ -26,8 +26,9 @@ export class ProcessGroup {
     command: string,
     args: string[],
     env: NodeJS.ProcessEnv,
+    cwd?: string,
   ) {
-    this.child = spawn(command, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(command, args, { env, cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     alive.add(this);
     installExitHook();
     const streamsClosed: Promise<void>[] = [];
@@ -102,6 +103,11 @@ export class ProcessGroup {
   /** Whether a line matching `pattern` was printed. */
   printed(pattern: RegExp): boolean {
     return this.lines.some((line) => pattern.test(line));
+  }
+
+  /** Everything printed so far (the last 1,000 to 2,000 lines of a long-running process). */
+  output(): string {
+    return this.lines.join('\n');
   }
 
   tail(lines = 30): string {
