@@ -1,28 +1,30 @@
 /** `npm run bench -- [options]`: the command line, checked with zod so every bad option is named. */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { DurationSchema } from '../workflows/input.js';
 
 export const HELP = `Benchmark: issueInvoiceWorkflow against a bare workflow with as many no-op activities,
 on a fresh Temporal dev server, the SePay simulator at zero latency and one worker process.
 
 Usage: npm run bench -- [options]
 
-  --invoices N         invoices per measured run                          (default 1000)
-  --concurrency C      invoices in flight at once (closed loop)           (default 100)
-  --runs R             ours/baseline pairs; figures are medians over them (default 3)
-  --history-sample N   finished runs whose history is read, per run       (default 20)
-  --slow-checks N      slow SePay: each job answers Pending N times       (default 10)
-  --slow-invoices N    invoices in the slow-SePay run                     (default 20)
-  --waiting N          invoices waiting at SePay at once for the RSS figure (default 1000)
-  --sweep-invoices N   invoices per run of the worker-settings sweep      (default 200)
-  --sweep-runs N       runs per setting in the sweep                      (default 1)
-  --skip LIST          leave out sections: comparison,slow,waiting,sweep
-  --breakdown          add the cost breakdown: the baseline plus ours' extras one at a time
-  --breakdown-invoices N  invoices per run of the breakdown                (default 200)
-  --breakdown-runs N   rounds of the breakdown                            (default 2)
-  --profile            write V8 CPU profiles of the first pair's workers to bench/results/
-  --quick              a smoke run: 100 invoices, 1 pair, 20 waiting, 50 per sweep setting and variant
-  --help               this text
+  --invoices N            invoices per measured run                             (default 1000)
+  --concurrency C         invoices in flight at once (closed loop)              (default 100)
+  --runs R                ours/baseline pairs; figures are medians over them    (default 3)
+  --history-sample N      finished runs whose history is read, per run          (default 20)
+  --slow-checks N         slow SePay: each job answers Pending N times          (default 10)
+  --slow-invoices N       invoices in the slow-SePay run                        (default 20)
+  --waiting N             invoices waiting at SePay at once for the RSS figure  (default 1000)
+  --waiting-fast-phase D  their pollFastPhase; production's is 30s              (default 2s)
+  --sweep-invoices N      invoices per run of the worker-settings sweep         (default 150)
+  --sweep-runs N          runs per setting in the sweep                         (default 1)
+  --skip LIST             leave out sections: comparison,slow,waiting,sweep
+  --breakdown             add the cost breakdown: the baseline plus ours' extras one at a time
+  --breakdown-invoices N  invoices per run of the breakdown                     (default 200)
+  --breakdown-runs N      rounds of the breakdown                               (default 2)
+  --profile               write V8 CPU profiles of the first pair's workers to bench/results/
+  --quick                 a smoke run: 100 invoices, 1 pair, 20 waiting, 50 per sweep setting and variant
+  --help                  this text
 
 Prints a table and writes the same figures as JSON to bench/results/<timestamp>.json.
 `;
@@ -40,6 +42,7 @@ const BenchOptionsSchema = z.object({
   slowChecks: count,
   slowInvoices: count,
   waiting: count,
+  waitingFastPhase: DurationSchema,
   sweepInvoices: count,
   sweepRuns: count,
   breakdown: z.boolean(),
@@ -50,7 +53,7 @@ const BenchOptionsSchema = z.object({
 });
 export type BenchOptions = z.output<typeof BenchOptionsSchema>;
 
-const FULL = { invoices: 1000, concurrency: 100, runs: 3, historySample: 20, slowChecks: 10, slowInvoices: 20, waiting: 1000, sweepInvoices: 200, sweepRuns: 1, breakdownInvoices: 200, breakdownRuns: 2 };
+const FULL = { invoices: 1000, concurrency: 100, runs: 3, historySample: 20, slowChecks: 10, slowInvoices: 20, waiting: 1000, waitingFastPhase: '2s', sweepInvoices: 150, sweepRuns: 1, breakdownInvoices: 200, breakdownRuns: 2 };
 const QUICK = { ...FULL, invoices: 100, runs: 1, historySample: 5, waiting: 20, sweepInvoices: 50, breakdownInvoices: 50, breakdownRuns: 1 };
 
 export class BenchUsageError extends Error {
@@ -72,6 +75,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
         'slow-checks': { type: 'string' },
         'slow-invoices': { type: 'string' },
         waiting: { type: 'string' },
+        'waiting-fast-phase': { type: 'string' },
         'sweep-invoices': { type: 'string' },
         'sweep-runs': { type: 'string' },
         breakdown: { type: 'boolean', default: false },
@@ -96,6 +100,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
     slowChecks: values['slow-checks'] ?? defaults.slowChecks,
     slowInvoices: values['slow-invoices'] ?? defaults.slowInvoices,
     waiting: values.waiting ?? defaults.waiting,
+    waitingFastPhase: values['waiting-fast-phase'] ?? defaults.waitingFastPhase,
     sweepInvoices: values['sweep-invoices'] ?? defaults.sweepInvoices,
     sweepRuns: values['sweep-runs'] ?? defaults.sweepRuns,
     breakdown: values.breakdown,

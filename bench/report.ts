@@ -147,7 +147,7 @@ function formatSlowSepay({ pendingChecks, polling, instant, slow }: SlowSepayRes
 function formatWaiting(w: WaitingRssResult): string {
   const MiB = 1024 * 1024;
   return [
-    `WAITING: ${w.invoices} invoices waiting at SePay at once (create jobs held Pending), production polling options`,
+    `WAITING: ${w.invoices} invoices waiting at SePay at once (create jobs held Pending), production polling but a ${String(w.fastPhase)} fast phase`,
     formatTable(
       ['', 'value'],
       [

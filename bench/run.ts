@@ -69,7 +69,7 @@ try {
     report.slowSepay = await slowSepayRun(env, { pendingChecks: options.slowChecks, invoices: options.slowInvoices, settings, log });
   }
   if (!skip.has('waiting')) {
-    report.waiting = await waitingRss(env, { invoices: options.waiting, settings, log });
+    report.waiting = await waitingRss(env, { invoices: options.waiting, fastPhase: options.waitingFastPhase, settings, log });
   }
   if (options.breakdown) {
     const probe = report.comparison?.runs[0] ?? (await probeInvoices(env, settings, log));

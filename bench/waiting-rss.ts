@@ -2,9 +2,11 @@
  * Worker memory with many invoices waiting at SePay at once: every create job is held `Pending`
  * (simulator fault `job-pending-forever`) until all `invoices` workflows stand in
  * `awaiting-creation`; the worker's RSS is read then. The fault is cleared and the backlog drains to
- * issued invoices. Polling uses the production defaults, so what waits is what would wait in
- * production: fast-phase checks holding activity slots, the rest in Temporal's retry backoff, every
- * workflow in the worker's cache.
+ * issued invoices. Polling uses the production defaults but for the fast phase (`fastPhase`): a
+ * wait in its fast phase holds an activity slot, so with the default 30 s and 100 slots a burst of
+ * 1,000 needs about (1,000 ÷ 100) × 30 s before the last create even reaches SePay. What waits is
+ * what would wait in production: a few fast-phase checks, the rest in Temporal's retry backoff,
+ * every workflow in the worker's cache.
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -16,12 +18,15 @@ import type { WorkerSettings } from './spawn-worker.js';
 
 export interface WaitingRssOptions {
   invoices: number;
+  /** `pollFastPhase` of the waiting invoices. */
+  fastPhase: string | number;
   settings: WorkerSettings;
   log: (line: string) => void;
 }
 
 export interface WaitingRssResult {
   invoices: number;
+  fastPhase: string | number;
   settings: WorkerSettings;
   idleRssBytes: number;
   /** RSS while every invoice waits for SePay. */
@@ -38,7 +43,7 @@ const STARTS_IN_FLIGHT = 50;
 const RESULTS_IN_FLIGHT = 100;
 const WAIT_LIMIT_MS = 10 * 60_000;
 
-export async function waitingRss(env: BenchEnvironment, { invoices, settings, log }: WaitingRssOptions): Promise<WaitingRssResult> {
+export async function waitingRss(env: BenchEnvironment, { invoices, fastPhase, settings, log }: WaitingRssOptions): Promise<WaitingRssResult> {
   const runId = randomUUID().slice(0, 8);
   const taskQueue = `bench-waiting-${runId}`;
   await env.sim.reset();
@@ -51,7 +56,7 @@ export async function waitingRss(env: BenchEnvironment, { invoices, settings, lo
     log(`waiting: starting ${invoices} invoices whose create jobs stay Pending`);
     const startedAt = performance.now();
     await forEachPooled(invoices, STARTS_IN_FLIGHT, async (index) => {
-      handles.push((await client.issue(`bench-${runId}-waiting-${index}`, sampleInvoice)).handle);
+      handles.push((await client.issue(`bench-${runId}-waiting-${index}`, sampleInvoice, { pollFastPhase: fastPhase })).handle);
     });
     const query = `TaskQueue="${taskQueue}" AND InvoiceStage="awaiting-creation" AND ExecutionStatus="Running"`;
     for (let waiting = 0; waiting < invoices; ) {
@@ -72,7 +77,7 @@ export async function waitingRss(env: BenchEnvironment, { invoices, settings, lo
     });
     const drainMs = performance.now() - releasedAt;
     const { peakRssBytes } = await worker.usage();
-    return { invoices, settings, idleRssBytes: idle.rssBytes, waitingRssBytes: waiting.rssBytes, peakRssBytes, allWaitingAfterMs, drainMs };
+    return { invoices, fastPhase, settings, idleRssBytes: idle.rssBytes, waitingRssBytes: waiting.rssBytes, peakRssBytes, allWaitingAfterMs, drainMs };
   } finally {
     await worker.stop();
   }
