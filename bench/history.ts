@@ -1,6 +1,7 @@
 /** What one finished run left in Temporal: its event history, counted the ways that cost money. */
 import type { WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
+import { median } from './stats.js';
 
 // A CommonJS module: its namespaces come off the default export.
 const { temporal } = proto;
@@ -18,7 +19,7 @@ export interface HistoryFigures {
   timers: number;
 }
 
-export const HISTORY_FIGURES: readonly (keyof HistoryFigures)[] = [
+const HISTORY_FIGURES: readonly (keyof HistoryFigures)[] = [
   'events',
   'bytes',
   'workflowTasks',
@@ -43,4 +44,9 @@ export async function historyFigures(handle: WorkflowHandle): Promise<HistoryFig
     memoUpserts: count((e) => e.workflowPropertiesModifiedEventAttributes),
     timers: count((e) => e.timerStartedEventAttributes),
   };
+}
+
+/** Each figure's median over several histories (of one run, or of several runs). */
+export function medianHistory(histories: readonly HistoryFigures[]): HistoryFigures {
+  return Object.fromEntries(HISTORY_FIGURES.map((key) => [key, median(histories.map((h) => h[key]))])) as Record<keyof HistoryFigures, number>;
 }

@@ -12,12 +12,12 @@ import type { IssueInvoiceResult } from '../workflows/messages.js';
 import { workflowIdFor } from '../workflows/reference-code.js';
 import type { BaselineInput, baselineWorkflow } from './baseline-workflow.js';
 import type { BenchEnvironment, BundleName } from './environment.js';
-import { HISTORY_FIGURES, historyFigures, type HistoryFigures } from './history.js';
+import { historyFigures, medianHistory, type HistoryFigures } from './history.js';
 import { driveLoad } from './load.js';
 import { counterDelta, readSettledServerCounters } from './server-metrics.js';
 import { ownCpuMs, processCpuMs } from './cpu-time.js';
 import type { WorkerKind, WorkerSettings } from './spawn-worker.js';
-import { median, percentile, perUnit } from './stats.js';
+import { percentile, perUnit } from './stats.js';
 
 export const sampleInvoice = JSON.parse(readFileSync(new URL('../examples/invoice.json', import.meta.url), 'utf8')) as InvoiceContent;
 
@@ -130,7 +130,7 @@ export async function measureRun(env: BenchEnvironment, spec: RunSpec): Promise<
       sepayCallsPerInvoice: perUnit(sepay.endpoints, spec.invoices),
       serverRequestsPerInvoice: perUnit(server.requests, spec.invoices),
       serverActionsPerInvoice: perUnit(server.actions, spec.invoices),
-      history: Object.fromEntries(HISTORY_FIGURES.map((key) => [key, median(histories.map((h) => h[key]))])) as unknown as HistoryFigures,
+      history: medianHistory(histories),
     };
   } finally {
     await worker.stop();

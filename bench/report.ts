@@ -99,7 +99,7 @@ function formatComparison(c: ComparisonFigures, options: BenchOptions): string {
 
   const temporalRows = [
     ...historyRows(ours.history, baseline.history),
-    ['server actions (billable)', num(total(ours.serverActionsPerInvoice)), num(total(baseline.serverActionsPerInvoice))],
+    ['server actions (≈ Cloud Actions)', num(total(ours.serverActionsPerInvoice)), num(total(baseline.serverActionsPerInvoice))],
     ...keyRows(ours.serverActionsPerInvoice, baseline.serverActionsPerInvoice, '  '),
     ['frontend requests', num(total(ours.serverRequestsPerInvoice)), num(total(baseline.serverRequestsPerInvoice))],
     ...keyRows(ours.serverRequestsPerInvoice, baseline.serverRequestsPerInvoice, '  '),
@@ -138,7 +138,7 @@ function formatSlowSepay({ pendingChecks, polling, instant, slow }: SlowSepayRes
   const rows = [
     ...historyRows(instant.history, slow.history),
     ['job checks (SePay calls)', num(checks(instant)), num(checks(slow))],
-    ['server actions (billable)', num(total(instant.serverActionsPerInvoice)), num(total(slow.serverActionsPerInvoice))],
+    ['server actions (≈ Cloud Actions)', num(total(instant.serverActionsPerInvoice)), num(total(slow.serverActionsPerInvoice))],
     ['latency p50 (ms)', num(instant.latencyMs.p50, 0), num(slow.latencyMs.p50, 0)],
   ];
   return [title, formatTable(['per invoice', 'SePay instant', 'SePay slow'], rows)].join('\n\n');

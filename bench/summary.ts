@@ -2,7 +2,7 @@
  * Turns raw runs into the report's figures: the median of each figure over runs with its spread,
  * and the ours/baseline ratio computed within each pair before taking the median.
  */
-import type { HistoryFigures } from './history.js';
+import { medianHistory, type HistoryFigures } from './history.js';
 import type { RunResult } from './measure-run.js';
 import type { PairedResult } from './paired-runs.js';
 import { medianPerKey, spread, type Spread } from './stats.js';
@@ -47,7 +47,7 @@ export function sideFigures(runs: readonly RunResult[]): SideFigures {
     sepayCallsPerInvoice: medianPerKey(runs.map((r) => r.sepayCallsPerInvoice)),
     serverRequestsPerInvoice: medianPerKey(runs.map((r) => r.serverRequestsPerInvoice)),
     serverActionsPerInvoice: medianPerKey(runs.map((r) => r.serverActionsPerInvoice)),
-    history: medianPerKey(runs.map((r) => ({ ...r.history }))) as unknown as HistoryFigures,
+    history: medianHistory(runs.map((r) => r.history)),
   };
 }
 
