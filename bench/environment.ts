@@ -43,9 +43,12 @@ const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error()
 
 export async function startBenchEnvironment(log: (line: string) => void): Promise<BenchEnvironment> {
   const cleanups: (() => Promise<void> | void)[] = [];
-  const close = async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
-  };
+  let closing: Promise<void> | undefined;
+  // Once, however many callers (the run's end, Ctrl-C) ask.
+  const close = () =>
+    (closing ??= (async () => {
+      for (const cleanup of cleanups.reverse()) await cleanup();
+    })());
   try {
     const bundleDir = mkdtempSync(join(tmpdir(), 'sepay-bench-'));
     cleanups.push(() => rmSync(bundleDir, { recursive: true, force: true }));

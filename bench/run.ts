@@ -50,12 +50,16 @@ const began = performance.now();
 const skip = new Set(options.skip);
 
 const env = await startBenchEnvironment(log);
-const interrupted = () => {
+let interrupted = false;
+const interrupt = () => {
+  interrupted = true;
   log('interrupted: stopping workers, simulator and dev server...');
-  void env.close().finally(() => process.exit(130));
+  // The run in progress fails once its server is gone, and the report of what finished is written.
+  void env.close();
+  setTimeout(() => process.exit(130), 30_000).unref();
 };
-process.once('SIGINT', interrupted);
-process.once('SIGTERM', interrupted);
+process.once('SIGINT', interrupt);
+process.once('SIGTERM', interrupt);
 
 let exitCode = 0;
 try {
@@ -80,7 +84,7 @@ try {
     report.sweep = await settingsSweep(env, { defaults: settings, invoices: options.sweepInvoices, concurrency: options.concurrency, runs: options.sweepRuns, log });
   }
 } catch (error) {
-  console.error(error);
+  if (!interrupted) console.error(error);
   exitCode = 1;
 } finally {
   await env.close();
@@ -93,5 +97,5 @@ const file = `${RESULTS_DIR}${stamp}.json`;
 // Written aside and renamed, so a reader never sees half a file.
 writeFileSync(`${file}.tmp`, JSON.stringify(report, null, 2) + '\n');
 renameSync(`${file}.tmp`, file);
-log(`figures written to ${file}${exitCode ? ' (incomplete: the bench failed, see above)' : ''}`);
-process.exit(exitCode);
+log(`figures written to ${file}${exitCode ? ' (incomplete: the bench did not finish)' : ''}`);
+process.exit(interrupted ? 130 : exitCode);
