@@ -9,3 +9,4 @@ export {
   type InvoiceDefaults,
   type JobOutcome,
 } from './invoice-activities.js';
+export { inputActivities, type InputActivities } from './input-activities.js';

@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker, type WorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
-import { createActivities } from '../activities/index.js';
+import { createActivities, inputActivities } from '../activities/index.js';
 import { encryptingDataConverter } from '../codec/data-converter.js';
 import { SepayClient, TokenProvider, type SepayObserver } from '../sepay/index.js';
 import type { WorkerConfig } from './config.js';
@@ -60,7 +60,7 @@ export async function createInvoiceWorker({ config, connection, namespace, workf
     connection,
     namespace,
     taskQueue: config.taskQueue,
-    activities: createActivities({ sepay, tokens, defaults: config.defaults }),
+    activities: { ...createActivities({ sepay, tokens, defaults: config.defaults }), ...inputActivities },
     ...(bundle ? { workflowBundle: bundle } : { workflowsPath: WORKFLOWS_PATH }),
     dataConverter,
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,

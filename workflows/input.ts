@@ -6,6 +6,7 @@
 import { msToNumber } from '@temporalio/common';
 import { z } from 'zod';
 import { CreateInvoiceRequest, IssuedDateTime } from '../sepay/schemas.js';
+import { DEFAULT_APPROVAL, DEFAULT_MODE, FIRST_REFERENCE_GENERATION } from './input-defaults.js';
 
 /** Temporal duration: milliseconds or a string such as '90s', '2 hours'. */
 export const DurationSchema = z.union([z.number().int().positive(), z.string().min(1)]).refine((value) => {
@@ -41,8 +42,8 @@ export const ApprovalSchema = z.enum(['auto', 'manual']);
 
 export const IssueInvoiceOptionsSchema = z
   .object({
-    mode: IssueModeSchema.default('draft-then-issue'),
-    approval: ApprovalSchema.default('auto'),
+    mode: IssueModeSchema.default(DEFAULT_MODE),
+    approval: ApprovalSchema.default(DEFAULT_APPROVAL),
     /** How long a manual approval may take before the draft is deleted. */
     approvalTimeout: DurationSchema.default('72 hours'),
     /** How long SePay may take to finish the create job. */
@@ -58,7 +59,7 @@ export const IssueInvoiceOptionsSchema = z
      * Bumped by the client when an earlier run for the same key spent its reference code (a failed
      * create job or a deleted draft): SePay never accepts a reference code twice.
      */
-    referenceGeneration: z.int().min(1).default(1),
+    referenceGeneration: z.int().min(FIRST_REFERENCE_GENERATION).default(FIRST_REFERENCE_GENERATION),
   })
   .strict();
 

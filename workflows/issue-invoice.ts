@@ -15,6 +15,8 @@ import {
   condition,
   isCancellation,
   metricMeter,
+  patched,
+  proxyLocalActivities,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -24,9 +26,9 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import { msToNumber, type Duration } from '@temporalio/common';
-import type { CreateInvoiceOutcome, InvoiceActivities } from '../activities/index.js';
+import type { CreateInvoiceOutcome, InputActivities, InvoiceActivities } from '../activities/index.js';
 import { FailureType } from './failure-types.js';
-import { describeIssues, IssueInvoiceInputSchema, type IssueInvoiceInput, type ParsedIssueInvoiceInput } from './input.js';
+import type { IssueInvoiceInput, ParsedIssueInvoiceInput } from './input.js';
 import {
   approveIssuanceSignal,
   cancelInvoiceSignal,
@@ -38,6 +40,7 @@ import {
   type InvoiceStatus,
   type IssueInvoiceResult,
 } from './messages.js';
+import { DEFAULT_MODE, FIRST_REFERENCE_GENERATION } from './input-defaults.js';
 import { referenceCodeFor } from './reference-code.js';
 import { InvoiceNumber, InvoiceReferenceCode, InvoiceStage as InvoiceStageKey, ProviderAccountId } from './search-attributes.js';
 import { formatVietnamDateTime } from './vietnam-time.js';
@@ -52,19 +55,9 @@ const HEARTBEAT_TIMEOUT: Duration = '10 seconds';
 const REQUEST_RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
 
 export async function issueInvoiceWorkflow(rawInput: IssueInvoiceInput): Promise<IssueInvoiceResult> {
-  const input = parseInput(rawInput);
-  const { invoiceKey, invoice, options } = input;
-  const referenceCode = referenceCodeFor(invoiceKey, options.referenceGeneration);
-  const status: InvoiceStatus = {
-    invoiceKey,
-    stage: 'authenticating',
-    mode: options.mode,
-    referenceCode,
-    pointOfNoReturn: false,
-    approval: options.approval === 'manual' ? 'waiting' : 'not-required',
-  };
-  const activities = stepActivities(input);
-  const polling = { pollIntervalMs: msToNumber(options.pollInitialInterval), fastPhaseMs: msToNumber(options.pollFastPhase) };
+  // The handlers come before validation, which waits for a local activity: a query, signal or
+  // update arriving meanwhile must find them. Until then the status is what the start carried.
+  const status = startingStatus(rawInput);
 
   // ---- messages -------------------------------------------------------------------------------
   const beforeIssue = new CancellationScope();
@@ -94,6 +87,13 @@ export async function issueInvoiceWorkflow(rawInput: IssueInvoiceInput): Promise
   });
   // Workflow cancellation (Web UI button, handle.cancel()) means the same as the cancel signal.
   CancellationScope.current().cancelRequested.catch(() => cancel('cancelled through Temporal', 'workflow-cancel'));
+
+  const input = await parsedInput(rawInput);
+  const { invoiceKey, invoice, options } = input;
+  const referenceCode = referenceCodeFor(invoiceKey, options.referenceGeneration);
+  Object.assign(status, { invoiceKey, mode: options.mode, referenceCode });
+  const activities = stepActivities(input);
+  const polling = { pollIntervalMs: msToNumber(options.pollInitialInterval), fastPhaseMs: msToNumber(options.pollFastPhase) };
 
   const enter = (stage: InvoiceStage): void => {
     status.stage = stage;
@@ -209,16 +209,42 @@ export async function issueInvoiceWorkflow(rawInput: IssueInvoiceInput): Promise
   }
 }
 
-function parseInput(rawInput: unknown): ParsedIssueInvoiceInput {
-  const parsed = IssueInvoiceInputSchema.safeParse(rawInput);
-  if (parsed.success) return parsed.data;
-  countEndedRun('failed');
-  throw ApplicationFailure.create({
-    type: FailureType.InvalidInvoiceInput,
-    message: `invalid invoice input: ${describeIssues(parsed.error).join('; ')}`,
-    nonRetryable: true,
-    details: [{ issues: describeIssues(parsed.error) }],
-  });
+/** The status before the input is validated: identical to the validated one for a valid input. */
+function startingStatus(rawInput: unknown): InvoiceStatus {
+  const raw = (typeof rawInput === 'object' && rawInput !== null ? rawInput : {}) as Partial<IssueInvoiceInput>;
+  const options = raw.options ?? {};
+  const invoiceKey = typeof raw.invoiceKey === 'string' ? raw.invoiceKey : '';
+  return {
+    invoiceKey,
+    stage: 'authenticating',
+    mode: options.mode ?? DEFAULT_MODE,
+    referenceCode: referenceCodeFor(invoiceKey, options.referenceGeneration ?? FIRST_REFERENCE_GENERATION),
+    pointOfNoReturn: false,
+    approval: options.approval === 'manual' ? 'waiting' : 'not-required',
+  };
+}
+
+/** Validation moved out of the sandbox; runs started before keep their in-sandbox parse on replay. */
+export const VALIDATE_OUTSIDE_SANDBOX = 'validate-input-outside-sandbox';
+
+const validation = proxyLocalActivities<InputActivities>({ summary: 'Validate the invoice input', startToCloseTimeout: '10 seconds' });
+
+/**
+ * The input with its defaults, or the `InvalidInvoiceInput` failure naming every bad field. New
+ * runs parse in a local activity: inside the sandbox, zod and the SePay schemas would be evaluated
+ * again in every run's module cache (bench/README.md). The parser module is imported lazily so
+ * new runs never evaluate it here.
+ */
+async function parsedInput(rawInput: unknown): Promise<ParsedIssueInvoiceInput> {
+  try {
+    // Not cancellable: a cancel that arrives meanwhile is honoured by the steps that follow.
+    if (patched(VALIDATE_OUTSIDE_SANDBOX)) return await CancellationScope.nonCancellable(() => validation.parseIssueInput(rawInput));
+    const { parseIssueInput } = await import(/* webpackMode: "eager" */ './input-parser.js');
+    return parseIssueInput(rawInput);
+  } catch (error) {
+    countEndedRun('failed');
+    throw error instanceof ActivityFailure ? error.cause : error;
+  }
 }
 
 /** One proxy per step, so each step carries its own summary, deadline and poll schedule. */
