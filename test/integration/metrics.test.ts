@@ -11,7 +11,6 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../scripts/free-port.js';
-import { simulatorWorkerEnv } from '../../simulator/worker-env.js';
 import { startSimulator, type RunningSimulator } from '../../simulator/server.js';
 import { WORKFLOWS_PATH } from '../../worker/create-worker.js';
 import { MetricName } from '../../worker/metrics.js';
@@ -21,7 +20,7 @@ import { cancelInvoiceSignal, getInvoiceStatusQuery } from '../../workflows/mess
 import { workflowIdFor } from '../../workflows/reference-code.js';
 import { fastPolling, sampleInvoice, uniqueKey } from '../support/invoice-test-env.js';
 import { waitForStage } from '../support/workflow-assertions.js';
-import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
+import { startWorkerProcess, suiteWorkerEnv, type WorkerProcess } from '../support/worker-process.js';
 
 interface Sample {
   name: string;
@@ -66,12 +65,7 @@ describe('the worker metrics endpoint', () => {
     const metricsPort = await freePort();
     metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     worker = await startWorkerProcess({
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_NAMESPACE: inject('temporalNamespace'),
-      SEPAY_TASK_QUEUE: taskQueue,
-      ...simulatorWorkerEnv(simulator.baseUrl),
-      SEPAY_REQUEST_TIMEOUT_MS: '2000',
-      WORKER_SHUTDOWN_GRACE: '2s',
+      ...suiteWorkerEnv(taskQueue, simulator.baseUrl),
       WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
       WORKFLOW_BUNDLE_PATH: bundlePath,
     });

@@ -18,7 +18,6 @@ import type { History } from '@temporalio/common/lib/proto-utils.js';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { simulatorWorkerEnv } from '../../simulator/worker-env.js';
 import { startSimulator, type RunningSimulator } from '../../simulator/server.js';
 import { WORKFLOWS_PATH } from '../../worker/create-worker.js';
 import type { issueInvoiceWorkflow } from '../../workflows/index.js';
@@ -29,7 +28,7 @@ import { PREFLIGHT_PATCH_ID } from '../redeploy/preflight-change.js';
 import { saveHistory } from '../support/histories.js';
 import { fastPolling, sampleInvoice, uniqueKey } from '../support/invoice-test-env.js';
 import { waitForStage } from '../support/workflow-assertions.js';
-import { startWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
+import { startWorkerProcess, suiteWorkerEnv, type WorkerProcess } from '../support/worker-process.js';
 
 type InvoiceRun = WorkflowHandle<typeof issueInvoiceWorkflow>;
 
@@ -77,12 +76,7 @@ describe('redeploying a patched workflow change while invoices wait', () => {
     const bundlePath = join(bundleDir, `build-${build}.js`);
     writeFileSync(bundlePath, bundles[build].code);
     const worker = await startWorkerProcess({
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_NAMESPACE: inject('temporalNamespace'),
-      SEPAY_TASK_QUEUE: taskQueue,
-      ...simulatorWorkerEnv(simulator.baseUrl),
-      SEPAY_REQUEST_TIMEOUT_MS: '2000',
-      WORKER_SHUTDOWN_GRACE: '2s',
+      ...suiteWorkerEnv(taskQueue, simulator.baseUrl),
       WORKFLOW_BUNDLE_PATH: bundlePath,
     });
     workers.push(worker);

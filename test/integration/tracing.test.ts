@@ -14,7 +14,6 @@ import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Runtime } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { simulatorWorkerEnv } from '../../simulator/worker-env.js';
 import { startSimulator, type RunningSimulator } from '../../simulator/server.js';
 import { loadWorkerConfig } from '../../worker/config.js';
 import { createInvoiceWorker, WORKFLOWS_PATH } from '../../worker/create-worker.js';
@@ -23,7 +22,7 @@ import { OTEL_WORKFLOW_INTERCEPTORS, startTracing } from '../../worker/tracing.j
 import type { issueInvoiceWorkflow } from '../../workflows/index.js';
 import { workflowIdFor } from '../../workflows/reference-code.js';
 import { fastPolling, sampleInvoice, uniqueKey } from '../support/invoice-test-env.js';
-import { startWorkerProcess } from '../support/worker-process.js';
+import { startWorkerProcess, suiteWorkerEnv } from '../support/worker-process.js';
 
 const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
@@ -45,12 +44,7 @@ describe('tracing', () => {
   });
 
   const workerEnv = (taskQueue: string): Record<string, string> => ({
-    TEMPORAL_ADDRESS: inject('temporalAddress'),
-    TEMPORAL_NAMESPACE: inject('temporalNamespace'),
-    SEPAY_TASK_QUEUE: taskQueue,
-    ...simulatorWorkerEnv(simulator.baseUrl),
-    SEPAY_REQUEST_TIMEOUT_MS: '2000',
-    WORKER_SHUTDOWN_GRACE: '2s',
+    ...suiteWorkerEnv(taskQueue, simulator.baseUrl),
     WORKER_TRACING: 'console',
   });
 

@@ -4,6 +4,8 @@
  * `node --import tsx` rather than `npm run worker`, whose npm layer does not pass SIGTERM on.
  */
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
+import { simulatorWorkerEnv } from '../../simulator/worker-env.js';
 import { ProcessGroup, type ExitStatus } from './process-group.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -41,4 +43,16 @@ export async function startWorkerProcess(env: Record<string, string>, command: W
     throw new Error(`worker exited while starting (code ${code}, signal ${signal}):\n${worker.output()}`, { cause: error });
   }
   return { pid: worker.pid, output: () => worker.output(), stop: () => worker.kill('SIGTERM', STOP_TIMEOUT_MS) };
+}
+
+/** A worker of the integration suite: its dev server, `taskQueue`, the simulator, short timeouts. */
+export function suiteWorkerEnv(taskQueue: string, simulatorBaseUrl: string): Record<string, string> {
+  return {
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_NAMESPACE: inject('temporalNamespace'),
+    SEPAY_TASK_QUEUE: taskQueue,
+    ...simulatorWorkerEnv(simulatorBaseUrl),
+    SEPAY_REQUEST_TIMEOUT_MS: '2000',
+    WORKER_SHUTDOWN_GRACE: '2s',
+  };
 }
