@@ -153,9 +153,10 @@ describe('durability under chaos', () => {
           // Slow SePay down, then pick a worker that holds a started activity when SIGTERM arrives.
           await cluster.sim.addFault({ endpoint: '*', kind: 'latency', latencyMs: 2_000, times: 40 });
           const { worker, held } = await busyWorker();
-          disruptions.push({ kind: event.kind, atMs: Date.now(), identity: worker.identity, held });
+          const drain: Disruption = { kind: event.kind, atMs: Date.now(), identity: worker.identity, held };
+          disruptions.push(drain);
           await cluster.stopWorker(worker, 'SIGTERM');
-          disruptions.at(-1)!.output = worker.process.tail(150);
+          drain.output = worker.process.tail(150);
           if (!worker.process.printed(CLEAN_STOP)) drainProblems.push(`${worker.identity} did not stop cleanly:\n${worker.process.tail()}`);
           await sleep(event.downMs);
           await cluster.startWorker();
@@ -255,7 +256,7 @@ describe('durability under chaos', () => {
     const drained = drains.flatMap((drain) =>
       drain.held!.flatMap((held) => {
         const activity = activityOf(held);
-        return activity ? [{ held, drainedAtMs: drain.atMs, identity: drain.identity, activity }] : [];
+        return activity ? [{ held, identity: drain.identity, activity }] : [];
       }),
     );
     const completedByDrainedWorker = drained.filter(({ held, identity, activity }) => activity.attempts === held.attempt && activity.completedBy === identity);

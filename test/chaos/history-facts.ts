@@ -1,6 +1,6 @@
 /**
- * What the chaos checks read from a run's history: how many attempts each activity took, which
- * worker finished it, and when work resumed after an attempt was lost with a dead process.
+ * What the chaos checks read from a run's history: how many attempts each activity took, when its
+ * last attempt started, whether a timeout ended the one before, and which worker finished it.
  */
 import type { temporal } from '@temporalio/proto';
 import { tsToMs } from '@temporalio/common/lib/time.js';
@@ -10,8 +10,6 @@ const EventType = {
   ActivityTaskScheduled: 10,
   ActivityTaskStarted: 11,
   ActivityTaskCompleted: 12,
-  WorkflowTaskStarted: 6,
-  WorkflowTaskTimedOut: 8,
 } as const;
 
 export interface ActivityRun {
@@ -23,23 +21,17 @@ export interface ActivityRun {
   /** The previous attempt ended by a timeout: its worker (or the server) went away. */
   resumedAfterTimeout: boolean;
   completedBy?: string;
-  completedAtMs?: number;
 }
 
 export interface HistoryFacts {
   eventCount: number;
   activities: ActivityRun[];
-  /** Start times of workflow tasks that followed a timed-out one (a worker died holding it). */
-  workflowTasksResumedAtMs: number[];
 }
 
 export function historyFacts(events: HistoryEvent[]): HistoryFacts {
   const scheduled = new Map<number, { activityId: string; activityType: string }>();
   const byScheduledId = new Map<number, ActivityRun>();
-  const workflowTasksResumedAtMs: number[] = [];
-  let workflowTaskTimedOut = false;
   for (const event of events) {
-    const at = tsToMs(event.eventTime);
     switch (event.eventType) {
       case EventType.ActivityTaskScheduled:
         scheduled.set(Number(event.eventId), {
@@ -53,7 +45,7 @@ export function historyFacts(events: HistoryEvent[]): HistoryFacts {
         byScheduledId.set(scheduledId, {
           ...(scheduled.get(scheduledId) ?? { activityId: '?', activityType: '?' }),
           attempts: attributes.attempt ?? 1,
-          startedAtMs: at,
+          startedAtMs: tsToMs(event.eventTime),
           resumedAfterTimeout: Boolean(attributes.lastFailure?.timeoutFailureInfo),
         });
         break;
@@ -61,19 +53,12 @@ export function historyFacts(events: HistoryEvent[]): HistoryFacts {
       case EventType.ActivityTaskCompleted: {
         const attributes = event.activityTaskCompletedEventAttributes!;
         const run = byScheduledId.get(Number(attributes.scheduledEventId));
-        if (run) Object.assign(run, { completedBy: attributes.identity ?? undefined, completedAtMs: at });
+        if (run) run.completedBy = attributes.identity ?? undefined;
         break;
       }
-      case EventType.WorkflowTaskTimedOut:
-        workflowTaskTimedOut = true;
-        break;
-      case EventType.WorkflowTaskStarted:
-        if (workflowTaskTimedOut) workflowTasksResumedAtMs.push(at);
-        workflowTaskTimedOut = false;
-        break;
     }
   }
-  return { eventCount: events.length, activities: [...byScheduledId.values()], workflowTasksResumedAtMs };
+  return { eventCount: events.length, activities: [...byScheduledId.values()] };
 }
 
 /** Attempts of every run of `activityType` together (a run schedules some activities twice). */
