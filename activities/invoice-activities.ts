@@ -11,7 +11,7 @@ import { FailureType } from '../workflows/failure-types.js';
 import type { InvoiceContent } from '../workflows/input.js';
 import type { IssuedInvoice } from '../workflows/messages.js';
 import { isSepayError, sepayCall, stillPending, toApplicationFailure } from './sepay-failure.js';
-import { keptAlive } from './keepalive.js';
+import { heartbeatKeepingDetails, keptAlive } from './keepalive.js';
 import { describeMismatch } from './same-invoice.js';
 
 export interface InvoiceDefaults {
@@ -76,11 +76,9 @@ const DEFAULT_UNRESOLVED_REFERENCE_WINDOW_MS = 10 * 60_000;
 const REFERENCE_TAKEN = 'reference-code-taken';
 
 function cancellation(): { signal: AbortSignal } {
-  // Heartbeating is how a running activity learns it was cancelled. It repeats what earlier
-  // attempts left, so a beat never erases it (see `keepalive.ts`).
-  const context = Context.current();
-  context.heartbeat(context.info.heartbeatDetails);
-  return { signal: context.cancellationSignal };
+  // Heartbeating is how a running activity learns it was cancelled.
+  heartbeatKeepingDetails();
+  return { signal: Context.current().cancellationSignal };
 }
 
 export function createActivities(deps: InvoiceActivityDeps) {

@@ -8,13 +8,16 @@ import { Context } from '@temporalio/activity';
 /** Three beats per heartbeat timeout: one lost beat never times an attempt out. */
 const BEATS_PER_TIMEOUT = 3;
 
+/** One heartbeat that repeats what earlier attempts left (e.g. "reference code taken"): a beat must not erase it. */
+export function heartbeatKeepingDetails(context: Context = Context.current()): void {
+  context.heartbeat(context.info.heartbeatDetails);
+}
+
 export async function keepAlive<T>(work: () => Promise<T>): Promise<T> {
   const context = Context.current();
   const timeoutMs = context.info.heartbeatTimeoutMs;
   if (!timeoutMs) return work();
-  // Repeat what earlier attempts left (e.g. "reference code taken"): a beat must not erase it.
-  const details = context.info.heartbeatDetails as unknown;
-  const timer = setInterval(() => context.heartbeat(details), Math.max(100, timeoutMs / BEATS_PER_TIMEOUT));
+  const timer = setInterval(() => heartbeatKeepingDetails(context), Math.max(100, timeoutMs / BEATS_PER_TIMEOUT));
   try {
     return await work();
   } finally {
