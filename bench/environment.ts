@@ -11,8 +11,8 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { type DevServer, startDevServer } from '../scripts/dev-server.js';
 import { SimulatorControl } from '../simulator/control-client.js';
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, SEEDED_ACCOUNT_ID } from '../simulator/defaults.js';
 import { type RunningSimulator, startSimulator } from '../simulator/server.js';
+import { simulatorWorkerEnv } from '../simulator/worker-env.js';
 import { WORKFLOWS_PATH } from '../worker/create-worker.js';
 import { spawnWorker, type BenchWorker, type SpawnWorkerOptions } from './spawn-worker.js';
 
@@ -80,10 +80,7 @@ export async function startBenchEnvironment(log: (line: string) => void): Promis
     const commonEnv = {
       TEMPORAL_ADDRESS: server.address,
       TEMPORAL_NAMESPACE: server.namespace,
-      SEPAY_BASE_URL: simulator.baseUrl,
-      SEPAY_CLIENT_ID: DEFAULT_CLIENT_ID,
-      SEPAY_CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
-      SEPAY_PROVIDER_ACCOUNT_ID: SEEDED_ACCOUNT_ID,
+      ...simulatorWorkerEnv(simulator.baseUrl),
       WORKER_SHUTDOWN_GRACE: '5 seconds',
     };
     const workers = new Set<BenchWorker>();
