@@ -1,10 +1,10 @@
 /** Business rules tied to the provider account: which account and series may be used, and when. */
-import { type CreateInvoiceRequest } from '../sepay/schemas.js';
 import { ApiError, badRequest } from './http.js';
+import { type SimCreateRequest } from './rules/create-request.js';
 import { type SimAccount, type SimState } from './state.js';
 
 /** 400s name the field at fault, like every other validation error. */
-export function accountForCreate(state: SimState, request: CreateInvoiceRequest): SimAccount {
+export function accountForCreate(state: SimState, request: Pick<SimCreateRequest, 'provider_account_id' | 'template_code' | 'invoice_series'>): SimAccount {
   const account = state.accounts.find((a) => a.id === request.provider_account_id);
   if (!account) throw badRequest('provider_account_id: tài khoản nhà cung cấp hóa đơn không tồn tại');
   if (!account.active) throw badRequest('provider_account_id: tài khoản nhà cung cấp hóa đơn chưa được kích hoạt');

@@ -4,9 +4,9 @@
  */
 import { type SimInvoice } from './control.js';
 import { type FaultRule, type FaultRuleInput } from './faults.js';
+import { type SimCreateRequest } from './rules/create-request.js';
 import { type JobRecord, type SimAccount, type SimAccountInput } from './state.js';
 import { type SimStats } from './stats.js';
-import { type CreateInvoiceRequest } from '../sepay/schemas.js';
 
 export type { FaultRule, FaultRuleInput, JobRecord, SimAccount, SimAccountInput, SimInvoice, SimStats };
 
@@ -82,7 +82,7 @@ export class SimulatorControl {
 
   /** An invoice made in SePay's web UI (`source: "manual"`), visible at once. */
   async addManualInvoice(
-    invoice: Omit<CreateInvoiceRequest, 'is_draft'>,
+    invoice: Omit<SimCreateRequest, 'is_draft'>,
     status: 'draft' | 'issued' = 'issued',
   ): Promise<SimInvoice> {
     return this.call('POST', '/__sim/invoices', { invoice, status });

@@ -4,7 +4,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { CreateInvoiceRequest } from '../sepay/schemas.js';
 import { accountForCreate } from './accounts.js';
 import { DUPLICATE_MESSAGE } from './api/create.js';
 import { expireAllTokens } from './auth.js';
@@ -14,6 +13,7 @@ import { invoiceFile } from './files.js';
 import { ApiError, notFound, parseJson, validate, type ApiResponse } from './http.js';
 import { markIssued, newInvoice, visibleInvoice } from './invoices.js';
 import { releaseHeldJobs, settleDueJobs } from './jobs.js';
+import { CreateRequestRules } from './rules/create-request.js';
 import { seedState, SimAccount, type InvoiceRecord } from './state.js';
 import { invoiceTotals } from './totals.js';
 
@@ -28,7 +28,7 @@ const AccountsBody = z.preprocess(
   z.object({ accounts: z.array(SimAccount) }),
 );
 const ManualInvoiceBody = z.object({
-  invoice: CreateInvoiceRequest.partial({ is_draft: true }),
+  invoice: CreateRequestRules.partial({ is_draft: true }),
   status: z.enum(['draft', 'issued']).default('issued'),
 });
 

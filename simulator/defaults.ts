@@ -2,7 +2,13 @@
  * Defaults of the simulator, exported so tests, benchmarks and the demo name the same values the
  * server seeds instead of repeating literals.
  */
-import { type TemplateSeries } from '../sepay/schemas.js';
+
+/** A template/series pair allocated to a provider account (§4). */
+export interface TemplateSeries {
+  template_code: string;
+  invoice_series: string;
+  invoice_label?: string;
+}
 
 export const DEFAULT_PORT = 4010;
 export const DEFAULT_HOST = '127.0.0.1';

@@ -1,12 +1,12 @@
 /** Invoice records: lookups by code and the transitions a job applies when it succeeds. */
 import { randomBytes } from 'node:crypto';
-import { type CreateInvoiceRequest } from '../sepay/schemas.js';
+import { type SimCreateRequest } from './rules/create-request.js';
 import { type EndpointName } from './routes.js';
 import { type InvoiceRecord, type SimState } from './state.js';
 
 export function newInvoice(
   state: SimState,
-  request: CreateInvoiceRequest & { reference_code: string },
+  request: SimCreateRequest & { reference_code: string },
   source: InvoiceRecord['source'],
   now: number,
 ): InvoiceRecord {

@@ -1,9 +1,5 @@
 /** §1.3 paging: `page` from 1, `per_page` clamped to 100 (not refused), Laravel-style counts. */
-import { ListInvoicesQuery } from '../sepay/schemas.js';
-
 export const MAX_PER_PAGE = 100;
-
-export const PageQuery = ListInvoicesQuery.pick({ page: true, per_page: true });
 
 export function queryOf(url: URL): Record<string, string> {
   return Object.fromEntries(url.searchParams);

@@ -6,8 +6,14 @@
  * same data is arrays, checked with zod when loaded.
  */
 import { z } from 'zod';
-import { CreateInvoiceRequest, InvoiceSource, JobStatus, TemplateSeries } from '../sepay/schemas.js';
 import { INACTIVE_ACCOUNT_ID, SEEDED_ACCOUNT_ID, SEEDED_TEMPLATES } from './defaults.js';
+import { CreateRequestRules } from './rules/create-request.js';
+
+const TemplateSeries = z.object({
+  template_code: z.string(),
+  invoice_series: z.string(),
+  invoice_label: z.string().optional(),
+});
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected "YYYY-MM-DD"');
 
@@ -32,8 +38,8 @@ export const InvoiceRecord = z.object({
   /** Creation order; list is newest first even when two invoices share a millisecond. */
   seq: z.number(),
   created_at: z.number(),
-  source: InvoiceSource,
-  request: CreateInvoiceRequest,
+  source: z.enum(['manual', 'api']),
+  request: CreateRequestRules,
   status: InvoiceState,
   invoice_number: z.string(),
   tax_authority_code: z.string().nullable(),
@@ -60,7 +66,7 @@ export const JobRecord = z.object({
   checks_until_done: z.number(),
   /** Held by a `job-pending-forever` fault until faults are cleared. */
   held: z.boolean(),
-  status: JobStatus,
+  status: z.enum(['Pending', 'Success', 'Failed']),
   message: z.string(),
 });
 export type JobRecord = z.output<typeof JobRecord>;

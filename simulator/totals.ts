@@ -3,7 +3,7 @@
  * each line amount and line tax to 2 decimals (half away from zero), sums them, and rounds the
  * payable total to an integer. A `total_amount` in the request is used verbatim (§5.1).
  */
-import { type CreateInvoiceRequest, type InvoiceLine } from '../sepay/schemas.js';
+import { type SimCreateRequest, type SimLine } from './rules/create-request.js';
 
 export interface LineTotals {
   /** Effect on the invoice: +1 goods, -1 trade discount, 0 not counted (note, unpriced promotion). */
@@ -37,7 +37,7 @@ function taxOn(amount: number, taxRate: number | null): number {
   return taxRate !== null && TAXED_RATES.has(taxRate) ? roundTo((amount * taxRate) / 100, 2) : 0;
 }
 
-export function lineTotals(line: InvoiceLine): LineTotals {
+export function lineTotals(line: SimLine): LineTotals {
   const taxRate = line.tax_rate ?? null;
   if (line.line_type === 4) {
     return { sign: 0, quantity: line.quantity ?? null, unitPrice: line.unit_price ?? null, amount: 0, taxRate, tax: 0 };
@@ -57,7 +57,7 @@ export function lineTotals(line: InvoiceLine): LineTotals {
   return { sign: counted ? 1 : 0, quantity, unitPrice, amount, taxRate, tax: taxOn(amount, taxRate) };
 }
 
-export function invoiceTotals(request: Pick<CreateInvoiceRequest, 'items' | 'total_amount'>): InvoiceTotals {
+export function invoiceTotals(request: Pick<SimCreateRequest, 'items' | 'total_amount'>): InvoiceTotals {
   const lines = request.items.map(lineTotals);
   const total_before_tax = roundTo(
     lines.reduce((sum, l) => sum + l.sign * l.amount, 0),

@@ -2,20 +2,16 @@
  * How invoices look on the wire: the summary of §6 (checks, list) and the detail of §10, whose
  * line numbers are 2-decimal strings while summary totals are JSON numbers (§1.4).
  */
-import { type z } from 'zod';
-import { type InvoiceDetail, type InvoiceLine, type InvoiceSummary } from '../sepay/schemas.js';
+import { type SimLine } from './rules/create-request.js';
 import { type InvoiceRecord } from './state.js';
 import { invoiceTotals, roundTo, type InvoiceTotals, type LineTotals } from './totals.js';
-
-type SummaryOut = z.input<typeof InvoiceSummary>;
-type DetailOut = z.input<typeof InvoiceDetail>;
 
 /** pdf_url/xml_url point at the simulator's own unauthenticated file route. */
 export function fileUrl(origin: string, invoice: InvoiceRecord, type: 'pdf' | 'xml'): string {
   return `${origin}/__sim/files/${encodeURIComponent(invoice.reference_code)}.${type}`;
 }
 
-export function summaryOf(invoice: InvoiceRecord, origin: string, totals = invoiceTotals(invoice.request)): SummaryOut {
+export function summaryOf(invoice: InvoiceRecord, origin: string, totals = invoiceTotals(invoice.request)) {
   const { request } = invoice;
   const issued = invoice.status === 'issued';
   return {
@@ -36,7 +32,7 @@ export function summaryOf(invoice: InvoiceRecord, origin: string, totals = invoi
 
 const decimal = (value: number | null) => (value === null ? null : roundTo(value, 2).toFixed(2));
 
-function lineOf(line: InvoiceLine, totals: LineTotals): DetailOut['items'][number] {
+function lineOf(line: SimLine, totals: LineTotals) {
   return {
     line_number: line.line_number,
     line_type: line.line_type,
@@ -51,7 +47,7 @@ function lineOf(line: InvoiceLine, totals: LineTotals): DetailOut['items'][numbe
   };
 }
 
-export function detailOf(invoice: InvoiceRecord, origin: string): DetailOut {
+export function detailOf(invoice: InvoiceRecord, origin: string) {
   const totals: InvoiceTotals = invoiceTotals(invoice.request);
   const issued = invoice.status === 'issued';
   return {

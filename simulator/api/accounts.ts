@@ -1,7 +1,8 @@
 /** §3, §4 provider accounts, and §13 usage (the quota lives with the account package). */
 import { type Handler } from '../context.js';
 import { notFound, ok, validate } from '../http.js';
-import { PageQuery, paginate, queryOf } from '../paging.js';
+import { paginate, queryOf } from '../paging.js';
+import { PageQueryRules } from '../rules/lookup-requests.js';
 import { type SimAccount } from '../state.js';
 
 const PROVIDER_ACCOUNTS_PER_PAGE = 20;
@@ -12,7 +13,7 @@ function publicAccount({ id, provider, active, tax_authority_approved_date }: Si
 }
 
 export const listAccounts: Handler = ({ sim, url }) => {
-  const query = validate(PageQuery, queryOf(url));
+  const query = validate(PageQueryRules, queryOf(url));
   return ok(paginate(sim.state.accounts.map(publicAccount), query, PROVIDER_ACCOUNTS_PER_PAGE));
 };
 

@@ -1,21 +1,17 @@
 /** §5 POST /v1/invoices/create: validate synchronously, then accept an asynchronous job. */
 import { randomUUID } from 'node:crypto';
-import { CreateInvoiceRequest } from '../../sepay/schemas.js';
 import { accountForCreate, assertMayIssue } from '../accounts.js';
 import { type Handler } from '../context.js';
-import { ApiError, badRequest, ok, validate } from '../http.js';
+import { ApiError, ok, validate } from '../http.js';
 import { newInvoice } from '../invoices.js';
 import { acceptJob, acceptedBody } from '../jobs.js';
+import { CreateRequestRules } from '../rules/create-request.js';
 
 export const DUPLICATE_MESSAGE = 'Hệ thống đã ghi nhận hoá đơn cho mã tham chiếu này.';
 
 export const createInvoice: Handler = ({ sim, json, origin }) => {
-  const request = validate(CreateInvoiceRequest, json);
+  const request = validate(CreateRequestRules, json);
   const account = accountForCreate(sim.state, request);
-  // §23 #9: the only buyer requirement the simulator enforces.
-  if (!request.buyer.name?.trim() && !request.buyer.legal_name?.trim()) {
-    throw badRequest('buyer.name: cần có buyer.name hoặc buyer.legal_name');
-  }
   const reference_code = request.reference_code ?? randomUUID();
   const existing = sim.state.invoices.get(reference_code);
   if (existing) {

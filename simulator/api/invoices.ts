@@ -1,9 +1,9 @@
 /** §9 delete draft, §10 detail, §11 list. */
-import { ListInvoicesQuery } from '../../sepay/schemas.js';
 import { type Handler } from '../context.js';
 import { badRequest, notFound, ok, validate } from '../http.js';
 import { isVisible, visibleInvoice } from '../invoices.js';
 import { paginate, queryOf } from '../paging.js';
+import { ListQueryRules } from '../rules/lookup-requests.js';
 import { detailOf, summaryOf } from '../views.js';
 
 const INVOICES_PER_PAGE = 10;
@@ -17,7 +17,7 @@ export const getInvoice: Handler = ({ sim, params, origin }) => {
 
 /** Newest first (the docs leave the order open, §23 #15). */
 export const listInvoices: Handler = ({ sim, url, origin }) => {
-  const query = validate(ListInvoicesQuery, queryOf(url));
+  const query = validate(ListQueryRules, queryOf(url));
   const matching = [...sim.state.invoices.values()]
     .filter((i) => isVisible(i) && (query.source === undefined || i.source === query.source))
     .sort((a, b) => b.seq - a.seq);

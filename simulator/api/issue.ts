@@ -1,13 +1,13 @@
 /** §7 POST /v1/invoices/issue: official issuance of an existing draft, as an asynchronous job. */
-import { IssueInvoiceRequest } from '../../sepay/schemas.js';
 import { assertMayIssue } from '../accounts.js';
 import { type Handler } from '../context.js';
 import { ApiError, badRequest, notFound, ok, validate } from '../http.js';
 import { isVisible } from '../invoices.js';
 import { acceptJob, acceptedBody } from '../jobs.js';
+import { IssueRequestRules } from '../rules/lookup-requests.js';
 
 export const issueInvoice: Handler = ({ sim, json, origin }) => {
-  const { reference_code } = validate(IssueInvoiceRequest, json);
+  const { reference_code } = validate(IssueRequestRules, json);
   const invoice = sim.state.invoices.get(reference_code);
   if (invoice) invoice.issue_requests++;
   if (!isVisible(invoice)) throw notFound('Không tìm thấy hóa đơn nháp với reference_code này');

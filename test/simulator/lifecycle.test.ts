@@ -177,11 +177,42 @@ describe('validation of create', () => {
     ['unknown account', { provider_account_id: 'nope' }, /provider_account_id/],
     ['inactive account', { provider_account_id: INACTIVE_ACCOUNT_ID }, /provider_account_id/],
     ['series of another template', { template_code: '2', invoice_series: 'C25TAT' }, /invoice_series/],
+    ['unknown payment_method', { payment_method: 'CASH' }, /payment_method: expected one of TM, CK, TM\/CK, KHAC/],
+    ['unknown line_type', { items: [{ line_number: 1, line_type: 5, item_name: 'x' }] }, /items\.0\.line_type/],
+    ['unknown buyer.type', { buyer: { type: 'government', name: 'A' } }, /buyer\.type/],
+    ['buyer email that is not one', { buyer: { name: 'A', email: 'not-an-email' } }, /buyer\.email/],
+    ['blank template_code', { template_code: '  ' }, /template_code: required/],
+    ['missing provider_account_id', { provider_account_id: undefined }, /provider_account_id/],
+    ['line without item_name', { items: [{ line_number: 1, line_type: 1 }] }, /items\.0\.item_name/],
+    ['fractional line_number', { items: [{ line_number: 1.5, line_type: 1, item_name: 'x' }] }, /items\.0\.line_number/],
+    ['issued_date that is no calendar day', { issued_date: '2025-02-30 08:00:00' }, /issued_date: not a real date/],
+    ['missing buyer', { buyer: undefined }, /buyer/],
   ];
   it.each(cases)('400 naming the field: %s', async (_name, overrides, message) => {
     const reply = await sim.api.create(invoiceBody({ reference_code: uniqueRef('bad'), ...overrides }));
     expectError(reply, 400, 'BAD_REQUEST');
     expect(reply.body.error.message).toMatch(message);
+  });
+
+  // SePay does not document refusing unknown keys, so the simulator ignores them; catching typos
+  // such as `taxrate` is the client's job. Neither are sign rules or lengths documented.
+  it('ignores unknown keys at every level and accepts what the docs leave open', async () => {
+    const ref = uniqueRef('lenient');
+    const body = invoiceBody({
+      reference_code: ref,
+      seller_store_code: 'legacy-field',
+      buyer: { legal_name: 'Công ty ABC', nickname: 'abc' },
+      items: [
+        { line_number: 1, line_type: 1, item_name: 'A', quantity: 2, unit_price: 100000, tax_rate: 10, taxrate: 5 },
+        { line_number: 1, line_type: 4, item_name: 'x'.repeat(5000) },
+      ],
+    });
+    const created = await sim.api.settle('create', await sim.api.create(body));
+    expect(created.status).toBe('Success');
+    const detail = (await sim.api.detail(ref)).body.data;
+    expect(detail.buyer).toEqual({ legal_name: 'Công ty ABC' });
+    expect(detail.items[0]).toMatchObject({ tax_rate: '10.00', tax_amount: '20000.00' });
+    expect(detail.total_amount).toBe(220000);
   });
 });
 

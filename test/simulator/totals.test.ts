@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { type InvoiceLine } from '../../sepay/schemas.js';
+import { type SimLine } from '../../simulator/rules/create-request.js';
 import { invoiceTotals, lineTotals, roundTo } from '../../simulator/totals.js';
 
-const goods = (line: Partial<InvoiceLine>): InvoiceLine => ({ line_number: 1, line_type: 1, item_name: 'x', ...line });
+const goods = (line: Partial<SimLine>): SimLine => ({ line_number: 1, line_type: 1, item_name: 'x', ...line });
 
 describe('invoice totals (spec §22.7)', () => {
   it('matches the documented detail example: 2 × 100 000 at 10 %', () => {
@@ -64,7 +64,7 @@ describe('invoice totals (spec §22.7)', () => {
   });
 
   it('ignores note lines (type 4)', () => {
-    const note: InvoiceLine = { line_number: 2, line_type: 4, item_name: 'Hàng tặng không thu tiền' };
+    const note: SimLine = { line_number: 2, line_type: 4, item_name: 'Hàng tặng không thu tiền' };
     expect(invoiceTotals({ items: [goods({ quantity: 1, unit_price: 1000 }), note] })).toMatchObject({
       total_before_tax: 1000,
       tax_amount: 0,
