@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/free-port.js';
 import { startHealthServer, type HealthServer, type Readiness } from '../../worker/health.js';
+import { sendRaw } from '../support/raw-http.js';
 
 describe('health endpoints', () => {
   let server: HealthServer | undefined;
@@ -34,5 +35,45 @@ describe('health endpoints', () => {
     server = await startHealthServer({ host: '127.0.0.1', port: await freePort() }, () => ({ ready: true }));
     const port = Number(new URL(server.url).port);
     await expect(startHealthServer({ host: '127.0.0.1', port }, () => ({ ready: true }))).rejects.toThrow(/EADDRINUSE/);
+  });
+
+  it('a request target like //x:99999/readyz answers 400 and the health server keeps answering', async () => {
+    // Issue #12: `new URL('//x:99999/readyz', base)` threw inside the handler and the worker exited.
+    server = await startHealthServer({ host: '127.0.0.1', port: await freePort() }, () => ({ ready: true }));
+    const { hostname: host, port } = new URL(server.url);
+    for (const target of ['//x:99999/readyz', '/\\x:99999/readyz', 'http://x:99999/readyz', '*']) {
+      const outcome = await sendRaw(
+        { host, port: Number(port) },
+        { parts: [`GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`], deadlineMs: 5_000 },
+      );
+      expect(outcome, target).toMatchObject({ status: 400, end: 'answered' });
+    }
+    expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
+  });
+
+  it('cuts off a client that trickles its headers', async () => {
+    const limits = { headersTimeoutMs: 300, requestTimeoutMs: 600, idleTimeoutMs: 2_000 };
+    server = await startHealthServer({ host: '127.0.0.1', port: await freePort() }, () => ({ ready: true }), { limits });
+    const { hostname: host, port } = new URL(server.url);
+    const slowloris = [...'GET /livez HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: ' + 'a'.repeat(200)];
+    const outcome = await sendRaw({ host, port: Number(port) }, { parts: slowloris, trickleMs: 20, deadlineMs: 5_000 });
+    // Node answers 408 when the header timeout fires, then closes; either way the socket is gone.
+    expect(outcome.end).not.toBe('deadline');
+    if (outcome.status !== undefined) expect(outcome.status).toBe(408);
+    expect((await fetch(`${server.url}/livez`)).status).toBe(200);
+  });
+
+  it('answers 500 without the request when readiness throws, and keeps serving', async () => {
+    const reported: string[] = [];
+    server = await startHealthServer(
+      { host: '127.0.0.1', port: await freePort() },
+      () => {
+        throw new Error('supervisor gone');
+      },
+      { onUnexpectedError: (message) => reported.push(message) },
+    );
+    expect((await fetch(`${server.url}/readyz?secret=marker`)).status).toBe(500);
+    expect(reported).toEqual(['health endpoint: unexpected error']);
+    expect((await fetch(`${server.url}/livez`)).status).toBe(200);
   });
 });
