@@ -40,6 +40,8 @@ export const issueToken: Handler = ({ sim, headers }) => {
   checkBasic(sim, headers.authorization);
   const token = `sim_${randomBytes(24).toString('base64url')}`;
   const now = sim.now();
+  // Mode singleActiveToken: one active token per client, so the new one revokes the older ones.
+  if (sim.state.modes.singleActiveToken) sim.state.tokens.clear();
   sim.state.tokens.set(token, now + sim.config.tokenTtlSeconds * 1000);
   // Expired tokens are dropped here so a long-running simulator does not collect them forever.
   for (const [t, expiresAt] of sim.state.tokens) if (expiresAt <= now) sim.state.tokens.delete(t);

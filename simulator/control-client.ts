@@ -4,11 +4,12 @@
  */
 import { type SimInvoice } from './control.js';
 import { type FaultRule, type FaultRuleInput } from './faults.js';
+import { type ModesPatch, type SimModes } from './modes.js';
 import { type SimCreateRequest } from './rules/create-request.js';
 import { type JobRecord, type SimAccount, type SimAccountInput } from './state.js';
 import { type SimStats } from './stats.js';
 
-export type { FaultRule, FaultRuleInput, JobRecord, SimAccount, SimAccountInput, SimInvoice, SimStats };
+export type { FaultRule, FaultRuleInput, JobRecord, ModesPatch, SimModes, SimAccount, SimAccountInput, SimInvoice, SimStats };
 
 export interface JobSettings {
   checksUntilDone: number;
@@ -51,6 +52,16 @@ export class SimulatorControl {
 
   async jobs(): Promise<JobSettings & { jobs: JobRecord[] }> {
     return this.call('GET', '/__sim/jobs');
+  }
+
+  /** Behaviours SePay allows but does not promise (README "Modes"); `reset()` turns them back to the start options. */
+  async modes(): Promise<SimModes> {
+    return this.call('GET', '/__sim/modes');
+  }
+
+  /** Changes only the modes named; answers all of them. */
+  async setModes(patch: ModesPatch): Promise<SimModes> {
+    return this.call('PUT', '/__sim/modes', patch);
   }
 
   async setAccounts(accounts: SimAccountInput[]): Promise<SimAccount[]> {

@@ -13,6 +13,7 @@ import { invoiceFile } from './files.js';
 import { ApiError, notFound, parseJson, validate, type ApiResponse } from './http.js';
 import { markIssued, newInvoice, visibleInvoice } from './invoices.js';
 import { releaseHeldJobs, settleDueJobs } from './jobs.js';
+import { ModesPatch } from './modes.js';
 import { CreateRequestRules } from './rules/create-request.js';
 import { seedState, SimAccount, type InvoiceRecord } from './state.js';
 import { invoiceTotals } from './totals.js';
@@ -117,6 +118,10 @@ const ACTIONS: Readonly<Record<string, Partial<Record<string, ControlAction>>>> 
       if (settleMs !== undefined) sim.state.jobSettleMs = settleMs;
       return { checksUntilDone: sim.state.jobChecksUntilDone, settleMs: sim.state.jobSettleMs };
     },
+  },
+  '/__sim/modes': {
+    GET: (sim) => sim.state.modes,
+    PUT: (sim, body) => Object.assign(sim.state.modes, validate(ModesPatch, body)),
   },
   '/__sim/faults': {
     GET: (sim) => ({ faults: sim.faults.list() }),

@@ -30,15 +30,22 @@ export function newInvoice(
 
 /**
  * Assumption: an invoice exists for detail, list, issue and download only once its create job has
- * succeeded; before that (and after a failed job or a delete) those endpoints answer 404.
+ * succeeded; before that (and after a failed job or a delete) those endpoints answer 404. The mode
+ * `draftVisibleWhileSigning` shows a direct create as a draft while it is being signed.
  */
-export function isVisible(invoice: InvoiceRecord | undefined): invoice is InvoiceRecord {
-  return invoice?.status === 'draft' || invoice?.status === 'issued';
+export function isVisible(state: SimState, invoice: InvoiceRecord | undefined): invoice is InvoiceRecord {
+  if (invoice === undefined) return false;
+  return invoice.status === 'draft' || invoice.status === 'issued' || isBeingSigned(state, invoice);
+}
+
+/** A direct create (`is_draft:false`) whose job is Pending, shown as a draft (mode `draftVisibleWhileSigning`). */
+export function isBeingSigned(state: SimState, invoice: InvoiceRecord): boolean {
+  return state.modes.draftVisibleWhileSigning && invoice.status === 'pending' && !invoice.request.is_draft;
 }
 
 export function visibleInvoice(state: SimState, referenceCode: string): InvoiceRecord | undefined {
   const invoice = state.invoices.get(referenceCode);
-  return isVisible(invoice) ? invoice : undefined;
+  return isVisible(state, invoice) ? invoice : undefined;
 }
 
 /** Download takes a reference code or any create/issue tracking code of the invoice (§12). */

@@ -29,6 +29,7 @@ export function acceptJob(sim: Sim, kind: JobKind, invoice: InvoiceRecord): JobR
     checks: 0,
     checks_until_done: sim.state.jobChecksUntilDone,
     held: false,
+    unknown_checks_left: sim.state.modes.trackingNotFoundChecks,
     status: 'Pending',
     message: MESSAGES.pending,
   };

@@ -19,6 +19,12 @@ Usage: npm run simulator -- [options]
   --job-checks N      checks answered Pending before a job settles (default ${defaults.DEFAULT_JOB_CHECKS_UNTIL_DONE})
   --job-settle-ms N   a job unchecked for N ms settles on its own, "off" = never (default ${defaults.DEFAULT_JOB_SETTLE_MS})
   --token-ttl N       access token lifetime in seconds       (default ${defaults.DEFAULT_TOKEN_TTL_SECONDS})
+
+Modes (behaviours SePay allows but does not promise; all off by default):
+  --draft-visible-while-signing    a direct create shows as a draft while its job is Pending
+  --tracking-not-found-checks N    the first N checks of a new tracking code answer 404
+  --single-active-token            a new token revokes the older ones
+
   --verbose           log every request
   --help              this text
 `;
@@ -42,6 +48,9 @@ async function main(): Promise<void> {
       'job-checks': { type: 'string' },
       'job-settle-ms': { type: 'string' },
       'token-ttl': { type: 'string' },
+      'draft-visible-while-signing': { type: 'boolean' },
+      'tracking-not-found-checks': { type: 'string' },
+      'single-active-token': { type: 'boolean' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -62,6 +71,11 @@ async function main(): Promise<void> {
     jobChecksUntilDone: integer('job-checks', values['job-checks']),
     jobSettleMs: settle === 'off' ? null : integer('job-settle-ms', settle),
     tokenTtlSeconds: integer('token-ttl', values['token-ttl']),
+    modes: {
+      draftVisibleWhileSigning: values['draft-visible-while-signing'] ?? false,
+      trackingNotFoundChecks: integer('tracking-not-found-checks', values['tracking-not-found-checks']) ?? 0,
+      singleActiveToken: values['single-active-token'] ?? false,
+    },
     logger: {
       info: values.verbose ? (message) => console.log(message) : () => {},
       error: (message, error) => console.error(message, error),

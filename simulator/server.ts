@@ -20,12 +20,14 @@ import {
 import { serveApi, type Outcome } from './dispatch.js';
 import { FaultBook } from './faults.js';
 import { asErrorResponse, badRequest, errorResponse, readBody, send } from './http.js';
+import { withDefaults, type ModesPatch } from './modes.js';
 import { StateFile } from './persistence.js';
 import { seedState } from './state.js';
 import { Stats } from './stats.js';
 
 export * from './defaults.js';
 export { ENDPOINT_NAMES, type EndpointName } from './routes.js';
+export { DEFAULT_MODES, type ModesPatch, type SimModes } from './modes.js';
 
 export interface SimulatorLogger {
   info(message: string): void;
@@ -46,6 +48,8 @@ export interface SimulatorOptions {
   /** A job nobody checked for this long settles on its own (default 5 s); null = only when checked. */
   jobSettleMs?: number | null;
   tokenTtlSeconds?: number;
+  /** Behaviours SePay allows but does not promise (README "Modes"); all off by default. */
+  modes?: ModesPatch;
   /** Clock in epoch milliseconds, for token expiry and job settling. */
   now?: () => number;
   /** Default: silent except for unexpected errors, which go to stderr. */
@@ -83,6 +87,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     quota: options.quota ?? DEFAULT_QUOTA,
     jobChecksUntilDone: options.jobChecksUntilDone ?? DEFAULT_JOB_CHECKS_UNTIL_DONE,
     jobSettleMs: options.jobSettleMs === undefined ? DEFAULT_JOB_SETTLE_MS : options.jobSettleMs,
+    modes: withDefaults(options.modes),
   };
   const sim: Sim = {
     config: {

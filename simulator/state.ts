@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { INACTIVE_ACCOUNT_ID, SEEDED_ACCOUNT_ID, SEEDED_TEMPLATES } from './defaults.js';
+import { DEFAULT_MODES, SimModes } from './modes.js';
 import { CreateRequestRules } from './rules/create-request.js';
 
 const TemplateSeries = z.object({
@@ -66,6 +67,8 @@ export const JobRecord = z.object({
   checks_until_done: z.number(),
   /** Held by a `job-pending-forever` fault until faults are cleared. */
   held: z.boolean(),
+  /** Checks still answered 404 before the tracking code is known (mode `trackingNotFoundChecks`). */
+  unknown_checks_left: z.int().nonnegative().default(0),
   status: z.enum(['Pending', 'Success', 'Failed']),
   message: z.string(),
 });
@@ -76,6 +79,7 @@ export interface SimSettings {
   jobChecksUntilDone: number;
   /** null: jobs settle only when checked. */
   jobSettleMs: number | null;
+  modes: SimModes;
 }
 
 export interface SimState extends SimSettings {
@@ -101,6 +105,7 @@ export function seedAccounts(): SimAccount[] {
 export function seedState(settings: SimSettings, tokens = new Map<string, number>()): SimState {
   return {
     ...settings,
+    modes: { ...settings.modes },
     accounts: seedAccounts(),
     seq: 0,
     invoices: new Map(),
@@ -116,6 +121,8 @@ const StateFile = z.object({
   quota: z.number(),
   jobChecksUntilDone: z.number(),
   jobSettleMs: z.number().nullable(),
+  /** Absent in files written before modes existed. */
+  modes: SimModes.default(() => ({ ...DEFAULT_MODES })),
   accounts: z.array(SimAccount),
   seq: z.number(),
   invoices: z.array(InvoiceRecord),
@@ -130,6 +137,7 @@ export function serializeState(state: SimState): string {
     quota: state.quota,
     jobChecksUntilDone: state.jobChecksUntilDone,
     jobSettleMs: state.jobSettleMs,
+    modes: state.modes,
     accounts: state.accounts,
     seq: state.seq,
     invoices: [...state.invoices.values()],
@@ -146,6 +154,7 @@ export function deserializeState(text: string): SimState {
     quota: file.quota,
     jobChecksUntilDone: file.jobChecksUntilDone,
     jobSettleMs: file.jobSettleMs,
+    modes: file.modes,
     accounts: file.accounts,
     seq: file.seq,
     invoices: new Map(file.invoices.map((i) => [i.reference_code, i])),

@@ -19,7 +19,7 @@ export const getInvoice: Handler = ({ sim, params, origin }) => {
 export const listInvoices: Handler = ({ sim, url, origin }) => {
   const query = validate(ListQueryRules, queryOf(url));
   const matching = [...sim.state.invoices.values()]
-    .filter((i) => isVisible(i) && (query.source === undefined || i.source === query.source))
+    .filter((i) => isVisible(sim.state, i) && (query.source === undefined || i.source === query.source))
     .sort((a, b) => b.seq - a.seq);
   const page = paginate(matching, query, INVOICES_PER_PAGE);
   return ok({ paging: page.paging, items: page.items.map((i) => summaryOf(i, origin)) });

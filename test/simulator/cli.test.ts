@@ -1,45 +1,57 @@
 /** The command line: prints its base URL (the real port with --port 0) and exits 0 on SIGTERM. */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 
+const started: ChildProcessWithoutNullStreams[] = [];
+
+afterEach(() => {
+  for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+/** Starts `simulator/main.ts` with `args` and `env` added to ours; resolves with its base URL. */
+async function startCli(args: string[], env: Record<string, string | undefined> = {}) {
+  const child = spawn(tsx, ['simulator/main.ts', '--port', '0', ...args], { cwd: root, env: { ...process.env, ...env } });
+  started.push(child);
+  let output = '';
+  child.stdout.setEncoding('utf8');
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk: string) => {
+      output += chunk;
+      const match = /SePay simulator listening on (http:\/\/127\.0\.0\.1:(\d+))\n/.exec(output);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`exited early with ${code}: ${output}`)));
+  });
+  return { child, url };
+}
+
 describe('simulator CLI', () => {
   it('starts, serves, and stops cleanly on SIGTERM', async () => {
-    const child = spawn(tsx, ['simulator/main.ts', '--port', '0', '--client-id', 'cli-id', '--client-secret', 'cli-secret', '--quota', '7'], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    try {
-      let output = '';
-      child.stdout.setEncoding('utf8');
-      const url = await new Promise<string>((resolve, reject) => {
-        child.stdout.on('data', (chunk: string) => {
-          output += chunk;
-          const match = /SePay simulator listening on (http:\/\/127\.0\.0\.1:(\d+))\n/.exec(output);
-          if (match) resolve(match[1]!);
-        });
-        child.once('exit', (code) => reject(new Error(`exited early with ${code}: ${output}`)));
-      });
-      expect(url).not.toMatch(/:0$/);
+    const { child, url } = await startCli(['--client-id', 'cli-id', '--client-secret', 'cli-secret', '--quota', '7']);
+    expect(url).not.toMatch(/:0$/);
 
-      const basic = Buffer.from('cli-id:cli-secret').toString('base64');
-      const token = (await (await fetch(`${url}/v1/token`, { method: 'POST', headers: { authorization: `Basic ${basic}` } })).json()) as {
-        data: { access_token: string };
-      };
-      const usage = await fetch(`${url}/v1/usage`, { headers: { authorization: `Bearer ${token.data.access_token}` } });
-      expect(await usage.json()).toEqual({ success: true, data: { quota_remaining: '7' } });
+    const basic = Buffer.from('cli-id:cli-secret').toString('base64');
+    const token = (await (await fetch(`${url}/v1/token`, { method: 'POST', headers: { authorization: `Basic ${basic}` } })).json()) as {
+      data: { access_token: string };
+    };
+    const usage = await fetch(`${url}/v1/usage`, { headers: { authorization: `Bearer ${token.data.access_token}` } });
+    expect(await usage.json()).toEqual({ success: true, data: { quota_remaining: '7' } });
 
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      const [code, signal] = await exited;
-      expect({ code, signal }).toEqual({ code: 0, signal: null });
-    } finally {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    }
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    const [code, signal] = await exited;
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+  });
+
+  it('switches modes on from flags', async () => {
+    const { url } = await startCli(['--draft-visible-while-signing', '--tracking-not-found-checks', '2', '--single-active-token']);
+    const modes = await (await fetch(`${url}/__sim/modes`)).json();
+    expect(modes).toEqual({ draftVisibleWhileSigning: true, trackingNotFoundChecks: 2, singleActiveToken: true });
   });
 
   it('prints help and refuses bad options', async () => {
@@ -48,6 +60,7 @@ describe('simulator CLI', () => {
     help.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
     expect((await once(help, 'exit'))[0]).toBe(0);
     expect(text).toContain('--job-checks');
+    expect(text).toContain('--single-active-token');
 
     const bad = spawn(tsx, ['simulator/main.ts', '--quota', 'lots'], { cwd: root });
     expect((await once(bad, 'exit'))[0]).toBe(2);
