@@ -6,7 +6,10 @@ export {
   type DeleteDraftOutcome,
   type InvoiceActivities,
   type InvoiceActivityDeps,
+  type InspectReferenceCodesInput,
   type InvoiceDefaults,
+  type IssueOutcome,
+  type ReferenceCodeState,
   type JobOutcome,
 } from './invoice-activities.js';
 export { inputActivities, type InputActivities } from './input-activities.js';

@@ -7,12 +7,14 @@
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { CreateInvoiceRequest, InvoiceDetail, SepayClient, TokenProvider } from '../sepay/index.js';
+import { issuedInvoiceDiffers } from '../workflows/invoice-failures.js';
+import { referenceCodeFor } from '../workflows/reference-code.js';
 import { FailureType } from '../workflows/failure-types.js';
 import type { InvoiceContent } from '../workflows/input.js';
 import type { IssuedInvoice } from '../workflows/messages.js';
 import { isSepayError, sepayCall, stillPending, toApplicationFailure } from './sepay-failure.js';
 import { heartbeatKeepingDetails, keptAlive } from './keepalive.js';
-import { describeMismatch } from './same-invoice.js';
+import { describeDifferences, type ComparableInvoice } from './same-invoice.js';
 
 export interface InvoiceDefaults {
   providerAccountId?: string;
@@ -20,22 +22,59 @@ export interface InvoiceDefaults {
   invoiceSeries?: string;
 }
 
+/** The SePay calls the invoice steps make: narrow, so tests can hand in a fake. */
+export type SepayInvoiceApi = Pick<SepayClient, 'createInvoice' | 'checkCreate' | 'issueInvoice' | 'checkIssue' | 'deleteDraft' | 'getInvoice'>;
+/** The worker's token cache, as the steps see it. */
+export type AccessTokens = Pick<TokenProvider, 'getToken' | 'expiresAt'>;
+
 export interface InvoiceActivityDeps {
-  sepay: SepayClient;
-  tokens: TokenProvider;
+  sepay: SepayInvoiceApi;
+  tokens: AccessTokens;
   defaults?: InvoiceDefaults;
   /**
    * How long a reference code may stay taken with no invoice visible before we stop assuming an
    * earlier create of ours is still being processed. Default 10 minutes.
    */
   unresolvedReferenceWindowMs?: number;
+  /**
+   * How long a job or invoice SePay has just accepted may still answer 404 (a short inconsistency
+   * at SePay) before the 404 is believed. Default 2 minutes.
+   */
+  notFoundGraceMs?: number;
 }
 
 export interface CreateInvoiceInput {
   referenceCode: string;
   invoice: InvoiceContent & { issued_date: string };
   isDraft: boolean;
+  /**
+   * False when `issued_date` is the workflow's default (its start time) rather than the caller's:
+   * an invoice an earlier run created on another day is still the same invoice. Default true.
+   */
+  issuedDateGiven?: boolean;
+  /** Overrides the worker's unresolved-reference window (the workflow passes its creation timeout). */
+  unresolvedReferenceWindowMs?: number;
 }
+
+export interface InspectReferenceCodesInput {
+  invoiceKey: string;
+  /** The generation this run uses; every generation from it down to the first is looked at. */
+  generation: number;
+  invoice: InvoiceContent;
+}
+
+/** What SePay holds under a key's reference codes, newest generation first. */
+export type ReferenceCodeState =
+  | { status: 'absent' }
+  | {
+      status: 'draft' | 'issued' | 'cancelled';
+      generation: number;
+      referenceCode: string;
+      invoiceNumber: string;
+      providerAccountId: string;
+      /** Empty when SePay holds what this run asks for. */
+      differences: string[];
+    };
 
 export interface CreateInvoiceOutcome {
   referenceCode: string;
@@ -44,6 +83,12 @@ export interface CreateInvoiceOutcome {
   trackingCode?: string;
   /** Status of the invoice an earlier attempt created (found through the 409). */
   existingStatus?: 'draft' | 'issued' | 'cancelled';
+}
+
+export interface IssueOutcome {
+  /** Absent when an earlier request's job is still in flight, or the invoice is already issued. */
+  trackingCode?: string;
+  alreadyIssued?: boolean;
 }
 
 export interface AwaitJobInput {
@@ -72,8 +117,24 @@ export interface DeleteDraftOutcome {
 export type InvoiceActivities = ReturnType<typeof createActivities>;
 
 const DEFAULT_UNRESOLVED_REFERENCE_WINDOW_MS = 10 * 60_000;
+const DEFAULT_NOT_FOUND_GRACE_MS = 2 * 60_000;
 /** Heartbeat detail of a create attempt that got 409 for its own reference code. */
 const REFERENCE_TAKEN = 'reference-code-taken';
+
+/** Heartbeat details of a wait for issuance that had to send the issue request again. */
+interface ReissuedDetails {
+  issueTrackingCode: string;
+}
+
+function reissuedTrackingCode(): string | undefined {
+  const details = Context.current().info.heartbeatDetails as Partial<ReissuedDetails> | undefined;
+  return typeof details?.issueTrackingCode === 'string' ? details.issueTrackingCode : undefined;
+}
+
+/** Since this step was first scheduled: how long SePay has had to make what it accepted visible. */
+function sinceStepScheduledMs(): number {
+  return Date.now() - Context.current().info.scheduledTimestampMs;
+}
 
 function cancellation(): { signal: AbortSignal } {
   // Heartbeating is how a running activity learns it was cancelled.
@@ -81,21 +142,35 @@ function cancellation(): { signal: AbortSignal } {
   return { signal: Context.current().cancellationSignal };
 }
 
+/**
+ * SePay holds another invoice under this code: never adopted. An issued one cannot be changed by
+ * any create; a draft is a conflict here (the workflow replaces stale drafts before creating).
+ */
+function differentInvoice(referenceCode: string, detail: InvoiceDetail, differences: string[]): ApplicationFailure {
+  if (detail.status === 'issued') return issuedInvoiceDiffers(referenceCode, detail.invoice_number, differences);
+  return ApplicationFailure.create({
+    type: FailureType.SepayReferenceConflict,
+    message: `reference code ${referenceCode} belongs to a different invoice at SePay (${differences.join(', ')})`,
+    nonRetryable: true,
+    details: [{ referenceCode, spent: false, differences }],
+  });
+}
+
 export function createActivities(deps: InvoiceActivityDeps) {
   const { sepay, tokens } = deps;
   const unresolvedWindowMs = deps.unresolvedReferenceWindowMs ?? DEFAULT_UNRESOLVED_REFERENCE_WINDOW_MS;
+  const notFoundGraceMs = deps.notFoundGraceMs ?? DEFAULT_NOT_FOUND_GRACE_MS;
 
-  function completeBody({ referenceCode, invoice, isDraft }: CreateInvoiceInput): CreateInvoiceRequest {
+  /** The invoice with the worker's defaults filled in: what the create sends and adoption compares. */
+  function withDefaults<T extends InvoiceContent>(invoice: T) {
     const defaults = deps.defaults ?? {};
-    const body = {
+    const content = {
       ...invoice,
       provider_account_id: invoice.provider_account_id ?? defaults.providerAccountId,
       template_code: invoice.template_code ?? defaults.templateCode,
       invoice_series: invoice.invoice_series ?? defaults.invoiceSeries,
-      reference_code: referenceCode,
-      is_draft: isDraft,
     };
-    const missing = (['provider_account_id', 'template_code', 'invoice_series'] as const).filter((key) => !body[key]);
+    const missing = (['provider_account_id', 'template_code', 'invoice_series'] as const).filter((key) => !content[key]);
     if (missing.length > 0) {
       throw ApplicationFailure.create({
         type: FailureType.InvalidInvoiceInput,
@@ -103,11 +178,15 @@ export function createActivities(deps: InvoiceActivityDeps) {
         nonRetryable: true,
       });
     }
-    return body as CreateInvoiceRequest;
+    return content as T & { provider_account_id: string; template_code: string; invoice_series: string };
+  }
+
+  function completeBody({ referenceCode, invoice, isDraft }: CreateInvoiceInput): CreateInvoiceRequest {
+    return { ...withDefaults(invoice), reference_code: referenceCode, is_draft: isDraft } as CreateInvoiceRequest;
   }
 
   /** The invoice behind a reference code that SePay says is taken (409). */
-  async function adoptExisting(body: CreateInvoiceRequest, signal: AbortSignal): Promise<CreateInvoiceOutcome> {
+  async function adoptExisting(input: CreateInvoiceInput, body: CreateInvoiceRequest, signal: AbortSignal): Promise<CreateInvoiceOutcome> {
     const referenceCode = body.reference_code as string;
     let detail: InvoiceDetail;
     try {
@@ -116,8 +195,7 @@ export function createActivities(deps: InvoiceActivityDeps) {
       if (!isSepayError(error, 'not-found')) throw toApplicationFailure(error);
       // Taken but invisible: an earlier attempt's create may still be running (the response was
       // lost), or a failed create or a deleted draft spent the code. Only time tells them apart.
-      const firstTriedAt = Context.current().info.scheduledTimestampMs;
-      if (Date.now() - firstTriedAt < unresolvedWindowMs) {
+      if (sinceStepScheduledMs() < (input.unresolvedReferenceWindowMs ?? unresolvedWindowMs)) {
         // Remembered across attempts: the next ones only look, they don't send the create again.
         Context.current().heartbeat(REFERENCE_TAKEN);
         throw stillPending(`reference code ${referenceCode} is taken at SePay but no invoice is visible yet`);
@@ -129,15 +207,9 @@ export function createActivities(deps: InvoiceActivityDeps) {
         details: [{ referenceCode, spent: true }],
       });
     }
-    const mismatch = describeMismatch(detail, body);
-    if (mismatch) {
-      throw ApplicationFailure.create({
-        type: FailureType.SepayReferenceConflict,
-        message: `reference code ${referenceCode} belongs to a different invoice at SePay (${mismatch})`,
-        nonRetryable: true,
-        details: [{ referenceCode, spent: false }],
-      });
-    }
+    const compared: ComparableInvoice = input.issuedDateGiven === false ? { ...body, issued_date: undefined } : body;
+    const differences = describeDifferences(detail, compared);
+    if (differences.length > 0) throw differentInvoice(referenceCode, detail, differences);
     return { referenceCode, providerAccountId: body.provider_account_id, existingStatus: detail.status };
   }
 
@@ -157,10 +229,12 @@ export function createActivities(deps: InvoiceActivityDeps) {
     }
   }
 
-  async function checkJob(kind: 'create' | 'issue', { referenceCode, trackingCode }: AwaitJobInput): Promise<JobOutcome> {
+  async function checkJob(kind: 'create' | 'issue', input: AwaitJobInput): Promise<JobOutcome> {
+    const { referenceCode } = input;
     const options = cancellation();
+    const trackingCode = input.trackingCode ?? (kind === 'issue' ? reissuedTrackingCode() : undefined);
     if (!trackingCode) return awaitByDetail(kind, referenceCode, options);
-    const check = await sepayCall(() =>
+    const check = await believedAfterGrace(`SePay ${kind} job ${trackingCode}`, () =>
       kind === 'create' ? sepay.checkCreate(trackingCode, options) : sepay.checkIssue(trackingCode, options),
     );
     if (check.status === 'Pending') throw stillPending(`SePay ${kind} job ${trackingCode}: ${check.message}`);
@@ -179,13 +253,33 @@ export function createActivities(deps: InvoiceActivityDeps) {
     return { status: check.invoice.status, invoiceNumber: check.invoice.invoice_number };
   }
 
-  async function awaitByDetail(kind: 'create' | 'issue', referenceCode: string, options: { signal: AbortSignal }) {
+  /**
+   * Follows the invoice itself when no tracking code is known (an earlier attempt's response was
+   * lost). A draft that should be issuing is asked to issue again: 409 means the earlier job is
+   * still running; an accepted request means it ended without issuing, and the new job is then
+   * followed by its tracking code, so a failing job ends `SepayJobFailed` instead of waiting forever.
+   */
+  async function awaitByDetail(kind: 'create' | 'issue', referenceCode: string, options: { signal: AbortSignal }): Promise<JobOutcome> {
+    const detail = await believedAfterGrace(`invoice ${referenceCode}`, () => sepay.getInvoice(referenceCode, options));
+    if (kind === 'create' || detail.status !== 'draft') return { status: detail.status, invoiceNumber: detail.invoice_number };
     try {
-      const detail = await sepay.getInvoice(referenceCode, options);
-      if (kind === 'issue' && detail.status === 'draft') throw stillPending(`invoice ${referenceCode} is still a draft`);
-      return { status: detail.status, invoiceNumber: detail.invoice_number };
+      const accepted = await sepay.issueInvoice(referenceCode, options);
+      Context.current().heartbeat({ issueTrackingCode: accepted.tracking_code } satisfies ReissuedDetails);
+      return await checkJob('issue', { referenceCode, trackingCode: accepted.tracking_code });
     } catch (error) {
-      if (isSepayError(error, 'not-found')) throw stillPending(`invoice ${referenceCode} is not visible at SePay yet`);
+      if (isSepayError(error, 'conflict')) throw stillPending(`invoice ${referenceCode} is still being issued`);
+      throw toApplicationFailure(error);
+    }
+  }
+
+  /** A SePay read whose 404 right after SePay accepted the job is a short inconsistency, not an answer. */
+  async function believedAfterGrace<T>(what: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (isSepayError(error, 'not-found') && sinceStepScheduledMs() < notFoundGraceMs) {
+        throw stillPending(`${what} is not visible at SePay yet`);
+      }
       throw toApplicationFailure(error);
     }
   }
@@ -199,6 +293,35 @@ export function createActivities(deps: InvoiceActivityDeps) {
     },
 
     /**
+     * What SePay holds for this key, looking at this run's reference code and every earlier
+     * generation's: the state there, not this run's mode, decides the path (docs/reference-codes.md).
+     * Also fills the token cache, as the first step of a run.
+     */
+    async inspectReferenceCodes({ invoiceKey, generation, invoice }: InspectReferenceCodesInput): Promise<ReferenceCodeState> {
+      const options = cancellation();
+      const wanted = withDefaults(invoice);
+      for (let candidate = generation; candidate >= 1; candidate--) {
+        const referenceCode = referenceCodeFor(invoiceKey, candidate);
+        let detail: InvoiceDetail;
+        try {
+          detail = await sepay.getInvoice(referenceCode, options);
+        } catch (error) {
+          if (isSepayError(error, 'not-found')) continue;
+          throw toApplicationFailure(error);
+        }
+        return {
+          status: detail.status,
+          generation: candidate,
+          referenceCode,
+          invoiceNumber: detail.invoice_number,
+          providerAccountId: wanted.provider_account_id,
+          differences: describeDifferences(detail, wanted),
+        };
+      }
+      return { status: 'absent' };
+    },
+
+    /**
      * Sends the create with the workflow's deterministic reference code. A 409 means an earlier
      * attempt (whose response was lost) or an earlier run already created it: adopt that invoice
      * when it is the same one, never create a second.
@@ -206,12 +329,12 @@ export function createActivities(deps: InvoiceActivityDeps) {
     async createInvoice(input: CreateInvoiceInput): Promise<CreateInvoiceOutcome> {
       const body = completeBody(input);
       const { signal } = cancellation();
-      if (Context.current().info.heartbeatDetails === REFERENCE_TAKEN) return adoptExisting(body, signal);
+      if (Context.current().info.heartbeatDetails === REFERENCE_TAKEN) return adoptExisting(input, body, signal);
       try {
         const accepted = await sepay.createInvoice(body, { signal });
         return { referenceCode: input.referenceCode, providerAccountId: body.provider_account_id, trackingCode: accepted.tracking_code };
       } catch (error) {
-        if (isSepayError(error, 'conflict')) return adoptExisting(body, signal);
+        if (isSepayError(error, 'conflict')) return adoptExisting(input, body, signal);
         throw toApplicationFailure(error);
       }
     },
@@ -224,19 +347,23 @@ export function createActivities(deps: InvoiceActivityDeps) {
      * Sends the issue request: the point of no return. A repeated attempt first checks whether the
      * earlier one got through, since SePay has no idempotent replay for issue.
      */
-    async issueInvoice({ referenceCode }: { referenceCode: string }): Promise<{ trackingCode?: string }> {
+    async issueInvoice({ referenceCode }: { referenceCode: string }): Promise<IssueOutcome> {
       const options = cancellation();
       const repeated = Context.current().info.attempt > 1;
       if (repeated) {
         const detail = await sepayCall(() => sepay.getInvoice(referenceCode, options));
-        if (detail.status !== 'draft') return {};
+        if (detail.status !== 'draft') return { alreadyIssued: detail.status === 'issued' };
       }
       try {
         const accepted = await sepay.issueInvoice(referenceCode, options);
         return { trackingCode: accepted.tracking_code };
       } catch (error) {
-        // After a lost response the draft may already be in an issue job: follow the invoice itself.
-        if (repeated && isSepayError(error, 'conflict', 'bad-request')) return {};
+        // An issue job already in flight (a lost response, or an earlier run's): follow the invoice.
+        if (isSepayError(error, 'conflict')) return {};
+        if (!isSepayError(error, 'bad-request')) throw toApplicationFailure(error);
+        // "Not a draft": issued already (by an earlier attempt or run) is what we wanted.
+        const detail = await sepayCall(() => sepay.getInvoice(referenceCode, options));
+        if (detail.status === 'issued') return { alreadyIssued: true };
         throw toApplicationFailure(error);
       }
     },
@@ -247,7 +374,8 @@ export function createActivities(deps: InvoiceActivityDeps) {
 
     async fetchInvoiceDetail({ referenceCode, providerAccountId }: { referenceCode: string; providerAccountId: string }): Promise<IssuedInvoice> {
       const options = cancellation();
-      const detail = await sepayCall(() => sepay.getInvoice(referenceCode, options));
+      const detail = await believedAfterGrace(`invoice ${referenceCode}`, () => sepay.getInvoice(referenceCode, options));
+      if (detail.status === 'draft' && sinceStepScheduledMs() < notFoundGraceMs) throw stillPending(`invoice ${referenceCode} is not shown issued yet`);
       return {
         referenceCode: detail.reference_code,
         invoiceNumber: detail.invoice_number,
@@ -274,7 +402,8 @@ export function createActivities(deps: InvoiceActivityDeps) {
         if (isSepayError(error, 'not-found')) return { deleted: false, status: 'not-found' };
         if (!isSepayError(error, 'bad-request')) throw toApplicationFailure(error);
         const detail = await sepayCall(() => sepay.getInvoice(referenceCode, options));
-        if (detail.status === 'draft') throw toApplicationFailure(error);
+        // Refused while still a draft: an issue job is in flight; it ends issued or a plain draft again.
+        if (detail.status === 'draft') throw stillPending(`draft ${referenceCode} cannot be deleted while SePay is issuing it`);
         return { deleted: false, status: detail.status };
       }
     },

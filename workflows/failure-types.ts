@@ -9,11 +9,17 @@ export const FailureType = {
   SepayQuotaExceeded: 'SepayQuotaExceeded',
   SepayRegistrationNotApproved: 'SepayRegistrationNotApproved',
   SepayReferenceConflict: 'SepayReferenceConflict',
+  /** The key's invoice is issued at SePay with other content: nothing more is issued (details name the number). */
+  IssuedInvoiceDiffers: 'IssuedInvoiceDiffers',
+  /** Deleting the draft of a cancelled or failed run failed: the draft may remain (details say where). */
+  CompensationFailed: 'CompensationFailed',
   SepayJobFailed: 'SepayJobFailed',
   SepayRateLimited: 'SepayRateLimited',
   SepayUnavailable: 'SepayUnavailable',
   StillPending: 'StillPending',
   DeadlineExceeded: 'DeadlineExceeded',
+  /** The worker requires payload encryption (PAYLOAD_ENCRYPTION_REQUIRED) and the input came in clear. */
+  PayloadNotEncrypted: 'PayloadNotEncrypted',
 } as const;
 
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];

@@ -8,6 +8,8 @@ import type { IssueMode } from './input.js';
 
 export type InvoiceStage =
   | 'authenticating'
+  | 'inspecting'
+  | 'replacing-draft'
   | 'awaiting-approval'
   | 'creating'
   | 'awaiting-creation'
@@ -72,6 +74,8 @@ export interface InvoiceStatus {
   approvedBy?: string;
   cancellation?: CancellationView;
   lastError?: { type: FailureType | string; message: string };
+  /** The fate of a draft this run deleted or could not delete, when that is worth telling. */
+  draft?: string;
   result?: IssueInvoiceResult;
 }
 
@@ -86,4 +90,9 @@ export const getInvoiceStatusQuery = defineQuery<InvoiceStatus>('getInvoiceStatu
 export const MemoKey = {
   referenceGeneration: 'referenceGeneration',
   referenceCodeSpent: 'referenceCodeSpent',
+  /**
+   * Set when the run sent the issue request (or a direct create) for its reference code: a re-run
+   * that finds that code as a draft must follow the issuance, not wait for approval or delete it.
+   */
+  issueRequested: 'issueRequested',
 } as const;

@@ -1,0 +1,40 @@
+/**
+ * Typed failures that say what SePay holds for a key, built the same way by the workflow and by
+ * the activities, so the message and the details an operator or a client reads never drift.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { FailureType } from './failure-types.js';
+
+/** The key's invoice is issued with other content: nothing more may be issued for it. */
+export function issuedInvoiceDiffers(referenceCode: string, invoiceNumber: string, differences: string[]): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: FailureType.IssuedInvoiceDiffers,
+    message:
+      `invoice ${invoiceNumber} (reference code ${referenceCode}) is already issued at SePay with different content ` +
+      `(${differences.join(', ')}); nothing was issued. A correction needs a replacement or adjustment invoice`,
+    nonRetryable: true,
+    details: [{ referenceCode, invoiceNumber, differences }],
+  });
+}
+
+/** SePay shows the key's invoice cancelled (voided after issuance): issuing again is not ours to decide. */
+export function cancelledAtSepay(referenceCode: string, invoiceNumber: string | undefined): ApplicationFailure {
+  const invoice = invoiceNumber ? `invoice ${invoiceNumber}` : 'the invoice';
+  return ApplicationFailure.create({
+    type: FailureType.SepayReferenceConflict,
+    message: `${invoice} (reference code ${referenceCode}) was issued and then cancelled at SePay; nothing was issued again`,
+    nonRetryable: true,
+    details: [{ referenceCode, invoiceNumber: invoiceNumber ?? null, spent: false }],
+  });
+}
+
+/** Deleting the draft of a cancelled or failed run failed: it may still be at SePay. */
+export function compensationFailed(referenceCode: string, cause: unknown): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: FailureType.CompensationFailed,
+    message: `the draft ${referenceCode} could not be deleted at SePay and may remain there; delete it by hand or re-run the key`,
+    nonRetryable: true,
+    details: [{ referenceCode, draft: 'may-remain' }],
+    cause: cause instanceof Error ? cause : undefined,
+  });
+}

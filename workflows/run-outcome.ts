@@ -1,0 +1,42 @@
+/**
+ * How a run's failures are told: the typed failure it ends with, the error shown in its status,
+ * and the ended-runs metric. Shared by the current workflow and the one kept for replay.
+ */
+import { ActivityFailure, ApplicationFailure, metricMeter, TimeoutFailure } from '@temporalio/workflow';
+import { FailureType } from './failure-types.js';
+import type { InvoiceStatus } from './messages.js';
+
+/**
+ * `sepay_invoices_total{outcome}` (worker/metrics.ts). Not a command: the history is unchanged,
+ * and the SDK drops metrics while replaying, so each run counts once.
+ */
+export function countEndedRun(outcome: 'issued' | 'cancelled' | 'failed'): void {
+  metricMeter.createCounter('sepay_invoices_total', 'runs', 'Invoice runs that ended, by outcome').add(1, { outcome });
+}
+
+/** The first detail object of a typed failure, e.g. `{ job: 'create' }` or `{ spent: true }`. */
+export function failureDetails(failure: ApplicationFailure): Record<string, unknown> {
+  const [details] = (failure.details ?? []) as [Record<string, unknown>?];
+  return details ?? {};
+}
+
+export function deadlineExceeded(message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: FailureType.DeadlineExceeded, message, nonRetryable: true });
+}
+
+/** The failure the workflow ends with: the activity's typed cause, or DeadlineExceeded on timeout. */
+export function toWorkflowFailure(error: unknown): unknown {
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  if (cause instanceof TimeoutFailure) return deadlineExceeded(`${(error as ActivityFailure).activityType} did not finish before its deadline`);
+  if (cause instanceof ApplicationFailure && cause.type === FailureType.StillPending) {
+    return deadlineExceeded(`SePay had not finished before the deadline: ${cause.message}`);
+  }
+  return cause;
+}
+
+export function errorView(error: unknown): InvoiceStatus['lastError'] {
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  if (cause instanceof ApplicationFailure) return { type: cause.type ?? 'ApplicationFailure', message: cause.message };
+  if (cause instanceof Error) return { type: cause.name, message: cause.message };
+  return { type: 'Unknown', message: String(cause) };
+}

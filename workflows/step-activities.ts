@@ -1,0 +1,54 @@
+/**
+ * One activity proxy per step of an invoice run, so each step carries its own summary (shown in
+ * the Web UI), deadline and poll schedule. Proxies schedule nothing until called: the run kept for
+ * replay and the current one share them.
+ */
+import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import { msToNumber, type Duration } from '@temporalio/common';
+import type { InvoiceActivities } from '../activities/index.js';
+import type { ParsedIssueInvoiceInput } from './input.js';
+
+/** One SePay request per attempt; SePay outages are retried until the step's deadline. */
+const REQUEST_TIMEOUT: Duration = '30 seconds';
+/**
+ * Activities heartbeat while they run (activities/keepalive.ts), so an attempt lost with its worker
+ * is retried after this, not after the whole start-to-close timeout.
+ */
+const HEARTBEAT_TIMEOUT: Duration = '10 seconds';
+const REQUEST_RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
+
+export function stepActivities({ options }: ParsedIssueInvoiceInput) {
+  const request = (summary: string, deadline: Duration): ActivityOptions => ({
+    summary,
+    startToCloseTimeout: REQUEST_TIMEOUT,
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
+    scheduleToCloseTimeout: deadline,
+    retry: REQUEST_RETRY,
+  });
+  // A wait is one activity: its first attempt checks at the initial interval for the fast phase,
+  // then `StillPending` makes Temporal retry it with backoff. Either way the history does not grow
+  // however long SePay takes.
+  const poll = (summary: string, deadline: Duration): ActivityOptions => ({
+    ...request(summary, deadline),
+    startToCloseTimeout: msToNumber(options.pollFastPhase) + msToNumber(REQUEST_TIMEOUT),
+    retry: {
+      initialInterval: options.pollInitialInterval,
+      backoffCoefficient: 1.5,
+      maximumInterval: options.pollMaximumInterval,
+    },
+  });
+  return {
+    authenticate: proxyActivities<InvoiceActivities>(request('Get a SePay access token', options.creationTimeout)),
+    inspect: proxyActivities<InvoiceActivities>(request("Look up this key's invoice at SePay", options.creationTimeout)),
+    create: proxyActivities<InvoiceActivities>(request('Create the invoice at SePay', options.creationTimeout)),
+    awaitCreation: proxyActivities<InvoiceActivities>(poll('Wait for SePay to create the invoice', options.creationTimeout)),
+    issue: proxyActivities<InvoiceActivities>(request('Issue the invoice (point of no return)', options.issuanceTimeout)),
+    awaitIssuance: proxyActivities<InvoiceActivities>(poll('Wait for SePay to issue the invoice', options.issuanceTimeout)),
+    fetchDetail: proxyActivities<InvoiceActivities>(request('Fetch the issued invoice', options.issuanceTimeout)),
+    compensationWait: proxyActivities<InvoiceActivities>(poll('Wait for the create job before deleting the draft', options.creationTimeout)),
+    compensation: proxyActivities<InvoiceActivities>(poll('Delete the draft (compensation)', options.creationTimeout)),
+    replaceDraft: proxyActivities<InvoiceActivities>(poll('Delete the stale draft (content changed)', options.creationTimeout)),
+  };
+}
+
+export type StepActivities = ReturnType<typeof stepActivities>;
