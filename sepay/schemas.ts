@@ -95,7 +95,8 @@ export const ProviderAccountList = z.object({ paging: Paging, items: z.array(Pro
 // ---------------------------------------------------------------------------------------------
 // §5 create (request)
 
-const decimals = (max: number) => (n: number) => Math.abs(Math.round(n * 10 ** max) - n * 10 ** max) < 1e-6;
+/** Whether a number has at most `max` decimal places (within floating-point noise). */
+export const atMostDecimals = (max: number) => (n: number) => Math.abs(Math.round(n * 10 ** max) - n * 10 ** max) < 1e-6;
 
 export const Buyer = z.object({
   type: BuyerType.optional(),
@@ -115,7 +116,7 @@ export const InvoiceLine = z.object({
   item_code: z.string().optional(),
   item_name: z.string().min(1),
   unit: z.string().optional(),
-  quantity: z.number().nonnegative().refine(decimals(2), 'at most 2 decimal places').optional(),
+  quantity: z.number().nonnegative().refine(atMostDecimals(2), 'at most 2 decimal places').optional(),
   unit_price: z.number().nonnegative().optional(),
   tax_rate: TaxRate.optional(),
   discount_tax: z.number().min(0).max(100).optional(),

@@ -42,7 +42,7 @@ describe('invoice CLI process', () => {
     expect(code).toBe(2);
     const { error } = JSON.parse(stdout) as { error: { type: string; issues: string[] } };
     expect(error.type).toBe('InvalidInvoiceInput');
-    expect(error.issues.map((issue) => issue.split(':')[0])).toEqual(['invoice.currency', 'invoice.items', 'options.mode']);
+    expect(error.issues.map((issue) => issue.split(':')[0])).toEqual(['invoice.currency', 'invoice.buyer', 'invoice.items', 'options.mode']);
   });
 
   it('prints help with exit code 0', async () => {

@@ -1,0 +1,102 @@
+/**
+ * The workflow's `options`: mode, approval, deadlines and polling. Every value this schema accepts
+ * is one the Temporal SDK and server take when the workflow schedules its timers and activities;
+ * a value they refuse would fail the workflow task over and over, and the run would never end
+ * (issue #11, finding 4). So durations are parsed the way the SDK parses them, bounded, and ordered.
+ */
+import { msToNumber } from '@temporalio/common';
+import { z } from 'zod';
+import { DEFAULT_APPROVAL, DEFAULT_MODE, FIRST_REFERENCE_GENERATION } from './input-defaults.js';
+
+/**
+ * Longest duration anywhere: far beyond any real deadline, far below what Temporal's server can
+ * hold (Go durations overflow at about 292 years).
+ */
+export const MAX_DURATION_MS = 100 * 365 * 24 * 60 * 60 * 1000;
+
+/**
+ * Longest `pollFastPhase`: the fast phase checks in-process and holds an activity slot meanwhile,
+ * which waiting invoices must not do for long; it also keeps the in-process pause far below what
+ * Node's timers can hold (about 24.8 days).
+ */
+export const MAX_POLL_FAST_PHASE_MS = 60 * 60 * 1000;
+
+/**
+ * Milliseconds of a duration as the SDK reads it (`msToNumber`), or undefined when the SDK or the
+ * server would refuse it: unparseable, not positive, a fraction of a millisecond, over 100 years.
+ */
+export function durationMs(value: unknown): number | undefined {
+  if (typeof value !== 'number' && typeof value !== 'string') return undefined;
+  try {
+    const ms = msToNumber(value as never);
+    return Number.isInteger(ms) && ms > 0 && ms <= MAX_DURATION_MS ? ms : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Temporal duration: whole milliseconds or a string such as '90s', '2 hours'; positive, at most 100 years. */
+export const DurationSchema = z
+  .union([z.number().int().positive().max(MAX_DURATION_MS), z.string().min(1).max(100)])
+  .refine((value) => durationMs(value) !== undefined, 'expected a positive duration of whole milliseconds up to 100 years, such as 30000, "90s" or "2 hours"');
+
+export const IssueModeSchema = z.enum(['draft-then-issue', 'direct']);
+export const ApprovalSchema = z.enum(['auto', 'manual']);
+
+const OptionsObjectSchema = z.strictObject({
+  mode: IssueModeSchema.default(DEFAULT_MODE),
+  approval: ApprovalSchema.default(DEFAULT_APPROVAL),
+  /** How long a manual approval may take before the draft is deleted. */
+  approvalTimeout: DurationSchema.default('72 hours'),
+  /** How long SePay may take to finish the create job. */
+  creationTimeout: DurationSchema.default('6 hours'),
+  /** How long SePay may take to finish the issue job. */
+  issuanceTimeout: DurationSchema.default('24 hours'),
+  /** First and longest pause between two status checks of a SePay job. */
+  pollInitialInterval: DurationSchema.default('2 seconds'),
+  pollMaximumInterval: DurationSchema.default('1 minute'),
+  /** How long the first check of a job keeps checking at the initial interval before backing off (at most 1 hour). */
+  pollFastPhase: DurationSchema.default('30 seconds'),
+  /**
+   * Bumped by the client when an earlier run for the same key spent its reference code (a failed
+   * create job or a deleted draft): SePay never accepts a reference code twice.
+   */
+  referenceGeneration: z.int().min(FIRST_REFERENCE_GENERATION).default(FIRST_REFERENCE_GENERATION),
+  /**
+   * Set by the client when an earlier run of the key sent the issue request for this generation's
+   * code (its memo says so): a draft found under the code is being issued, not awaiting approval.
+   * (Added by the lead for the state-driven path.)
+   */
+  earlierRunRequestedIssue: z.boolean().default(false),
+});
+
+type DurationOption = 'approvalTimeout' | 'creationTimeout' | 'issuanceTimeout' | 'pollInitialInterval' | 'pollMaximumInterval' | 'pollFastPhase';
+
+/**
+ * Each pair is [shorter, longer]: a retry policy whose initial interval exceeds its maximum is
+ * refused by the SDK while the workflow schedules the poll; a poll pause or a fast phase longer
+ * than the wait it belongs to could never happen before that wait's deadline.
+ */
+export const DURATION_ORDER: readonly (readonly [DurationOption, DurationOption])[] = [
+  ['pollInitialInterval', 'pollMaximumInterval'],
+  ['pollMaximumInterval', 'creationTimeout'],
+  ['pollMaximumInterval', 'issuanceTimeout'],
+  ['pollFastPhase', 'creationTimeout'],
+  ['pollFastPhase', 'issuanceTimeout'],
+];
+
+export const IssueInvoiceOptionsSchema = OptionsObjectSchema.superRefine((options, context) => {
+  const fastPhaseMs = durationMs(options.pollFastPhase);
+  if (fastPhaseMs !== undefined && fastPhaseMs > MAX_POLL_FAST_PHASE_MS) {
+    context.addIssue({ code: 'custom', path: ['pollFastPhase'], message: 'at most 1 hour' });
+  }
+  for (const [shorter, longer] of DURATION_ORDER) {
+    const [shorterMs, longerMs] = [durationMs(options[shorter]), durationMs(options[longer])];
+    if (shorterMs === undefined || longerMs === undefined || shorterMs <= longerMs) continue;
+    context.addIssue({
+      code: 'custom',
+      path: [shorter],
+      message: `must not be longer than options.${longer} (${String(options[shorter])} > ${String(options[longer])})`,
+    });
+  }
+});
