@@ -23,9 +23,11 @@ export class SimulatorControl {
   ) {}
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    // Every state-changing control request must be declared JSON (see control-guard.ts), also
+    // those without a body; fetch sends the Host of baseUrl, which is loopback in every setup.
     const response = await this.fetchImpl(new URL(path, this.baseUrl), {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: method === 'GET' ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();

@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { type AddressInfo } from 'node:net';
 import { type Sim } from './context.js';
 import { serveControl } from './control.js';
+import { assertControlRequestAllowed } from './control-guard.js';
 import {
   DEFAULT_CLIENT_ID,
   DEFAULT_CLIENT_SECRET,
@@ -121,6 +122,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     const origin = originOf(req, baseUrl);
     if (url.pathname === '/__sim' || url.pathname.startsWith('/__sim/')) {
       try {
+        assertControlRequestAllowed(req.method ?? '', req.headers);
         const body = await readBody(req, MAX_BODY_BYTES);
         return { endpoint: 'control', response: serveControl(sim, req.method ?? '', url.pathname, body), drop: false };
       } catch (error) {
