@@ -7,19 +7,32 @@
  * or the token as the path segment just before the operation (`/<token>/decode`) for browsers,
  * since the Web UI sends an Authorization header only with its own OIDC access token. Browsers
  * may call from the configured origins only (CORS).
+ *
+ * Whoever can reach the port can send anything, token or not, so: an unreadable request target is
+ * a 400, a body is read only up to a limit and holds a bounded number of payloads, slow clients are
+ * cut off, and the log holds method, operation and status only (a path or a header may hold the
+ * token).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { type Payload, type PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { z } from 'zod';
+import { createGuardedServer, originFormPath, type SlowClientLimits } from '../worker/http-guards.js';
 import { PayloadDecryptionError, UnknownEncryptionKeyError } from './aes-gcm-codec.js';
 
 const { Payloads } = proto.temporal.api.common.v1;
 
-/** Far above one history event's payloads (Temporal caps a payload at 2 MB by default). */
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/**
+ * Temporal refuses more than 2 MB of payloads in one field by default, which is 2.7 MB as base64
+ * in JSON: 4 MiB holds the largest legitimate request with room to spare.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** One field of one history event holds a handful; millions of empty ones cost seconds of CPU. */
+export const DEFAULT_MAX_PAYLOADS = 1_000;
+/** Generous for a 4 MiB upload over a slow link, short enough that idle sockets do not pile up. */
+export const CODEC_SLOW_CLIENT_LIMITS: SlowClientLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 60_000, idleTimeoutMs: 30_000 };
 const OPERATIONS = ['encode', 'decode'] as const;
 type Operation = (typeof OPERATIONS)[number];
 
@@ -40,8 +53,18 @@ export interface CodecServerOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
-  /** Default: silent except for unexpected errors. Request paths are never logged (they may hold the token). */
+  /**
+   * One `info` line per answer: method, operation (or `unknown`), status, payload count. Request
+   * paths and header values are never logged (they may hold the token). Default: silent except
+   * for unexpected errors, which are reported by name and stack only.
+   */
   logger?: CodecServerLogger;
+  /** A larger body is refused with 413 and not read further. */
+  maxBodyBytes?: number;
+  /** More payloads in one request are refused with 413. */
+  maxPayloads?: number;
+  /** Tests shorten these. */
+  slowClientLimits?: SlowClientLimits;
 }
 
 export interface RunningCodecServer {
@@ -55,6 +78,8 @@ interface Answer {
   status: number;
   body?: unknown;
   headers?: OutgoingHttpHeaders;
+  /** For the log line. */
+  payloadCount?: number;
 }
 
 class HttpError extends Error {
@@ -75,26 +100,55 @@ function tokenMatcher(token: string): (candidate: string | undefined) => boolean
   return (candidate) => candidate !== undefined && timingSafeEqual(digest(candidate), expected);
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
+/** Refuses as soon as the body is known to be too large, and stops reading it (the connection closes). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const tooLarge = () => new HttpError(413, `body larger than ${limit} bytes`, { connection: 'close' });
   return new Promise((resolve, reject) => {
+    if (Number(req.headers['content-length']) > limit) return reject(tooLarge());
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => (size > MAX_BODY_BYTES ? reject(new HttpError(413, `body larger than ${MAX_BODY_BYTES} bytes`, { connection: 'close' })) : resolve(Buffer.concat(chunks))));
+      if (size <= limit) return chunks.push(chunk);
+      req.off('data', onData);
+      req.pause();
+      reject(tooLarge());
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
 
-function parsePayloads(body: Buffer): Payload[] {
+/**
+ * A payload is at most a few JSON objects and arrays (itself, its metadata, its external payload
+ * references), so a body with far more `{` and `[` than the cap allows is refused before
+ * JSON.parse builds millions of them (1.4 million empty payloads fit in 4 MiB and take a second to
+ * parse). A flood of scalars parses fast and is refused by the count right after.
+ */
+function refuseContainerFlood(body: Buffer, maxPayloads: number): void {
+  const maxContainers = 2 + 4 * maxPayloads;
+  let containers = 0;
+  // An index loop: iterating a Buffer with for…of is five times slower.
+  for (let at = 0; at < body.length; at++) {
+    const byte = body[at];
+    if ((byte === 0x7b || byte === 0x5b) && ++containers > maxContainers) {
+      throw new HttpError(413, `more than ${maxContainers} JSON objects and arrays: at most ${maxPayloads} payloads in one request`);
+    }
+  }
+}
+
+function parsePayloads(body: Buffer, maxPayloads: number): Payload[] {
+  refuseContainerFlood(body, maxPayloads);
   let json: unknown;
   try {
     json = JSON.parse(body.toString('utf8'));
   } catch {
     throw new HttpError(400, 'the body is not JSON');
   }
+  // Before validating each one: that is where millions of payloads would cost seconds.
+  const count = (json as { payloads?: unknown } | null)?.payloads;
+  if (Array.isArray(count) && count.length > maxPayloads) throw new HttpError(413, `more than ${maxPayloads} payloads in one request`);
   const envelope = PayloadsJsonSchema.safeParse(json);
   if (!envelope.success) {
     const problems = envelope.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`);
@@ -110,6 +164,8 @@ function parsePayloads(body: Buffer): Payload[] {
 export async function startCodecServer(options: CodecServerOptions): Promise<RunningCodecServer> {
   const { codec } = options;
   const logger = options.logger ?? { info: () => {}, error: (message, error) => console.error(message, error) };
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const maxPayloads = options.maxPayloads ?? DEFAULT_MAX_PAYLOADS;
   const corsOrigins = new Set(options.corsOrigins ?? []);
   const isToken = tokenMatcher(options.token);
 
@@ -120,10 +176,8 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
     return { vary: 'Origin', 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true' };
   }
 
-  async function answer(req: IncomingMessage): Promise<Answer> {
-    const segments = new URL(req.url ?? '/', 'http://codec.invalid').pathname.split('/').filter((segment) => segment !== '');
-    const operation = segments.at(-1) as Operation | undefined;
-    if (!operation || !OPERATIONS.includes(operation)) return { status: 404, body: { error: 'not found: POST …/encode or …/decode' } };
+  async function answer(req: IncomingMessage, operation: Operation | undefined, segments: string[]): Promise<Answer> {
+    if (!operation) return { status: 404, body: { error: 'not found: POST …/encode or …/decode' } };
 
     if (req.method === 'OPTIONS') {
       // A preflight carries no credentials; only the allowed origins get the go-ahead.
@@ -144,11 +198,10 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
     const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
     const pathToken = segments.at(-2);
     if (!isToken(bearer) && !isToken(pathToken && safeDecode(pathToken))) {
-      logger.info(`${operation} refused: no valid token (401), namespace ${String(req.headers['x-namespace'] ?? '-')}`);
       return { status: 401, body: { error: 'a valid token is required' }, headers: { 'www-authenticate': 'Bearer realm="codec"' } };
     }
 
-    const payloads = parsePayloads(await readBody(req));
+    const payloads = parsePayloads(await readBody(req, maxBodyBytes), maxPayloads);
     let converted: Payload[];
     try {
       converted = await (operation === 'encode' ? codec.encode(payloads) : codec.decode(payloads));
@@ -157,8 +210,7 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
       if (error instanceof UnknownEncryptionKeyError || error instanceof PayloadDecryptionError) throw new HttpError(422, error.message);
       throw error;
     }
-    logger.info(`${operation} ${converted.length} payload(s), namespace ${String(req.headers['x-namespace'] ?? '-')}`);
-    return { status: 200, body: Payloads.fromObject({ payloads: converted }).toJSON() };
+    return { status: 200, body: Payloads.fromObject({ payloads: converted }).toJSON(), payloadCount: converted.length };
   }
 
   function send(req: IncomingMessage, res: ServerResponse, { status, body, headers }: Answer): void {
@@ -172,15 +224,22 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
     res.end(data);
   }
 
-  const server = createServer((req, res) => {
-    answer(req)
+  const server = createGuardedServer(options.slowClientLimits ?? CODEC_SLOW_CLIENT_LIMITS, (req, res) => {
+    const segments = originFormPath(req.url)?.split('/').filter((segment) => segment !== '');
+    const operation = OPERATIONS.find((name) => name === segments?.at(-1));
+    const answered = segments ? answer(req, operation, segments) : Promise.resolve<Answer>({ status: 400, body: { error: 'bad request target: expected a path ending in /encode or /decode' } });
+    answered
       .catch((error: unknown): Answer => {
         if (error instanceof HttpError) return { status: error.status, body: { error: error.message }, headers: error.headers };
-        logger.error('codec server: unexpected error', error);
+        logger.error('codec server: unexpected error', stackOnly(error));
         return { status: 500, body: { error: 'internal error' } };
       })
-      .then((result) => send(req, res, result))
-      .catch((error: unknown) => logger.error('codec server: cannot answer', error));
+      .then((result) => {
+        // Method names are a fixed set (Node's parser refuses others); the path is never logged.
+        logger.info(`${req.method} ${operation ?? 'unknown'} ${result.status}${result.payloadCount === undefined ? '' : ` (${result.payloadCount} payloads)`}`);
+        send(req, res, result);
+      })
+      .catch((error: unknown) => logger.error('codec server: cannot answer', stackOnly(error)));
   });
 
   const host = options.host ?? '127.0.0.1';
@@ -188,6 +247,8 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
       server.off('error', reject);
+      // From now on an 'error' (e.g. EMFILE on accept) must not become an uncaught exception.
+      server.on('error', (error) => logger.error('codec server: server error', stackOnly(error)));
       resolve();
     });
   });
@@ -204,6 +265,14 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
       return closed;
     },
   };
+}
+
+/**
+ * An error's own properties can hold the request (Node's URL errors carry `input`, the raw path
+ * with the token): report the stack, which names the error and where it happened, and nothing else.
+ */
+function stackOnly(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.name) : typeof error;
 }
 
 function safeDecode(segment: string): string | undefined {

@@ -3,6 +3,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AesGcmPayloadCodec } from '../../codec/aes-gcm-codec.js';
 import { startCodecServer, type RunningCodecServer } from '../../codec/server.js';
+import { sendRaw } from '../support/raw-http.js';
 import { keyEntry, keyringOf } from './keyring.js';
 import { fromPayloadJson, toPayloadJson, type PayloadJson } from './payload-json.js';
 
@@ -108,6 +109,19 @@ describe('codec server', () => {
     expect(await response.json()).toEqual({ error: expect.stringContaining('key id "k0"') });
   });
 
+  it('accepts the largest legitimate requests under the default limits: 1,000 payloads, or one payload of 2 MB', async () => {
+    const many = (await codec.encode(Array.from({ length: 1_000 }, (_, i) => defaultPayloadConverter.toPayload({ i })))).map(toPayloadJson);
+    const manyAnswer = await post('/decode', { payloads: many }, bearer);
+    expect(manyAnswer.status).toBe(200);
+    expect((await valuesOf(manyAnswer)).at(-1)).toEqual({ i: 999 });
+
+    // Temporal's default limit for the payloads of one field.
+    const large = { note: 'đ'.repeat(1024 * 1024 - 16) };
+    const largeAnswer = await post('/decode', { payloads: (await codec.encode([defaultPayloadConverter.toPayload(large)])).map(toPayloadJson) }, bearer);
+    expect(largeAnswer.status).toBe(200);
+    expect(await valuesOf(largeAnswer)).toEqual([large]);
+  });
+
   it('refuses malformed requests with the reason', async () => {
     expect((await post('/decode', '{', bearer)).status).toBe(400);
     const wrongShape = await post('/decode', { payloads: [{ data: 42 }] }, bearer);
@@ -116,5 +130,91 @@ describe('codec server', () => {
     expect((await post('/decode', { payloads: [{ data: '!!' }] }, bearer)).status).toBe(400);
     expect((await fetch(`${server.url}/decode`, { headers: bearer })).status).toBe(405);
     expect((await post('/status', {}, bearer)).status).toBe(404);
+  });
+});
+
+describe('codec server under hostile requests', () => {
+  const lines: string[] = [];
+  const capture = (message: string, error?: unknown) => lines.push(error === undefined ? message : `${message} ${String(error)}`);
+  let guarded: RunningCodecServer;
+  beforeAll(async () => {
+    guarded = await startCodecServer({
+      codec,
+      token,
+      port: 0,
+      maxBodyBytes: 64 * 1024,
+      maxPayloads: 10,
+      slowClientLimits: { headersTimeoutMs: 300, requestTimeoutMs: 600, idleTimeoutMs: 2_000 },
+      logger: { info: capture, error: capture },
+    });
+  });
+  afterAll(async () => {
+    await guarded?.close();
+  });
+  const address = () => ({ host: '127.0.0.1', port: guarded.port });
+
+  it('answers 400 to a request target it cannot read, and logs neither the path nor the token', async () => {
+    // Issue #12: this parse used to throw on the error path (500), with the raw path in the log.
+    const outcome = await sendRaw(address(), {
+      parts: [`POST //x:99999/${token}/decode HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Namespace: ns-${token}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`],
+      deadlineMs: 5_000,
+    });
+    expect(outcome).toMatchObject({ status: 400, end: 'answered' });
+    expect(lines.at(-1)).toBe('POST unknown 400');
+    expect(lines.join('\n')).not.toMatch(new RegExp(`${token}|99999`));
+  });
+
+  it('logs method, operation, status and payload count, never a header value', async () => {
+    const body = JSON.stringify(await encryptedInvoice());
+    const response = await fetch(`${guarded.url}/decode`, { method: 'POST', headers: { ...bearer, 'x-namespace': 'secret-namespace' }, body });
+    expect(response.status).toBe(200);
+    expect(lines.at(-1)).toBe('POST decode 200 (1 payloads)');
+    expect(lines.join('\n')).not.toContain('secret-namespace');
+  });
+
+  it('refuses a body over the limit with 413 before reading it all', async () => {
+    // Refused from the announced length alone: the headers are all it waits for.
+    const announced = await sendRaw(address(), {
+      parts: [`POST /decode HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Length: ${16 * 1024 * 1024}\r\n\r\n`],
+      deadlineMs: 5_000,
+    });
+    expect(announced).toMatchObject({ status: 413, end: 'answered' });
+    // Chunked: no length announced, so the limit trips while reading.
+    const outcome = await sendRaw(address(), {
+      parts: [
+        `POST /decode HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nTransfer-Encoding: chunked\r\n\r\n`,
+        ...Array.from({ length: 8 }, () => `${(16 * 1024).toString(16)}\r\n${'x'.repeat(16 * 1024)}\r\n`),
+      ],
+      trickleMs: 5,
+      deadlineMs: 5_000,
+    });
+    expect(outcome.status).toBe(413);
+  });
+
+  it('refuses more payloads than the cap with 413, naming the cap', async () => {
+    const response = await fetch(`${guarded.url}/decode`, { method: 'POST', headers: bearer, body: JSON.stringify({ payloads: Array.from({ length: 11 }, () => ({})) }) });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({ error: 'more than 10 payloads in one request' });
+    // A flood of empty objects is refused before it is parsed, still naming the cap.
+    const flood = await fetch(`${guarded.url}/decode`, { method: 'POST', headers: bearer, body: `{"payloads":[${Array(5_000).fill('{}').join(',')}]}` });
+    expect(flood.status).toBe(413);
+    expect(await flood.json()).toEqual({ error: expect.stringContaining('at most 10 payloads in one request') });
+  });
+
+  it('cuts off a client that trickles its headers, and keeps answering others', async () => {
+    const slowloris = [...`POST /decode HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nX-Padding: ${'a'.repeat(200)}`];
+    const outcome = await sendRaw(address(), { parts: slowloris, trickleMs: 20, deadlineMs: 5_000 });
+    expect(outcome.end).not.toBe('deadline');
+    const body = JSON.stringify(await encryptedInvoice());
+    expect((await fetch(`${guarded.url}/decode`, { method: 'POST', headers: bearer, body })).status).toBe(200);
+  });
+
+  it('cuts off a client that announces a body and never sends it', async () => {
+    const outcome = await sendRaw(address(), {
+      parts: [`POST /decode HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Length: 1000\r\n\r\n{"payloads":`],
+      deadlineMs: 5_000,
+    });
+    expect(outcome.end).not.toBe('deadline');
+    if (outcome.status !== undefined) expect(outcome.status).toBe(408);
   });
 });
