@@ -12,8 +12,9 @@ Usage: npm run simulator -- [options]
 
   --port N            port to listen on, 0 = any free port   (default ${defaults.DEFAULT_PORT})
   --host HOST         address to bind                        (default ${defaults.DEFAULT_HOST})
-  --client-id ID      accepted client_id                     (default ${defaults.DEFAULT_CLIENT_ID})
-  --client-secret S   accepted client_secret                 (default ${defaults.DEFAULT_CLIENT_SECRET})
+  --client-id ID      accepted client_id      (else env SEPAY_CLIENT_ID, else ${defaults.DEFAULT_CLIENT_ID})
+  --client-secret S   accepted client_secret  (else env SEPAY_CLIENT_SECRET, else ${defaults.DEFAULT_CLIENT_SECRET})
+                      Prefer the environment: a flag is readable by every local user in /proc/PID/cmdline.
   --state FILE        keep state in FILE across restarts     (default: in memory only)
   --quota N           issuance quota                         (default ${defaults.DEFAULT_QUOTA})
   --job-checks N      checks answered Pending before a job settles (default ${defaults.DEFAULT_JOB_CHECKS_UNTIL_DONE})
@@ -28,6 +29,11 @@ Modes (behaviours SePay allows but does not promise; all off by default):
   --verbose           log every request
   --help              this text
 `;
+
+/** An unset or empty variable counts as absent, so `SEPAY_CLIENT_ID=` in an env file means "use the default". */
+function fromEnv(name: string): string | undefined {
+  return process.env[name] || undefined;
+}
 
 function integer(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -64,8 +70,9 @@ async function main(): Promise<void> {
   const simulator = await startSimulator({
     port: integer('port', values.port),
     host: values.host,
-    clientId: values['client-id'],
-    clientSecret: values['client-secret'],
+    // A flag wins over the environment, the environment over the default.
+    clientId: values['client-id'] ?? fromEnv('SEPAY_CLIENT_ID'),
+    clientSecret: values['client-secret'] ?? fromEnv('SEPAY_CLIENT_SECRET'),
     stateFile: values.state,
     quota: integer('quota', values.quota),
     jobChecksUntilDone: integer('job-checks', values['job-checks']),

@@ -1,11 +1,17 @@
-/** The command line: prints its base URL (the real port with --port 0) and exits 0 on SIGTERM. */
+/**
+ * The command line: prints its base URL (the real port with --port 0), exits 0 on SIGTERM, takes
+ * its credentials from flags or the environment, and its modes from flags.
+ */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../../simulator/defaults.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+/** Node itself with tsx's loader: one process, so a kill reaches the server (the tsx wrapper would leave it orphaned). */
+const simulatorCommand = [process.execPath, ['--import', 'tsx', 'simulator/main.ts']] as const;
 
 const started: ChildProcessWithoutNullStreams[] = [];
 
@@ -15,7 +21,8 @@ afterEach(() => {
 
 /** Starts `simulator/main.ts` with `args` and `env` added to ours; resolves with its base URL. */
 async function startCli(args: string[], env: Record<string, string | undefined> = {}) {
-  const child = spawn(tsx, ['simulator/main.ts', '--port', '0', ...args], { cwd: root, env: { ...process.env, ...env } });
+  const [node, nodeArgs] = simulatorCommand;
+  const child = spawn(node, [...nodeArgs, '--port', '0', ...args], { cwd: root, env: { ...process.env, ...env } });
   started.push(child);
   let output = '';
   child.stdout.setEncoding('utf8');
@@ -28,6 +35,11 @@ async function startCli(args: string[], env: Record<string, string | undefined> 
     child.once('exit', (code) => reject(new Error(`exited early with ${code}: ${output}`)));
   });
   return { child, url };
+}
+
+async function tokenStatus(url: string, id: string, secret: string): Promise<number> {
+  const basic = Buffer.from(`${id}:${secret}`).toString('base64');
+  return (await fetch(`${url}/v1/token`, { method: 'POST', headers: { authorization: `Basic ${basic}` } })).status;
 }
 
 describe('simulator CLI', () => {
@@ -46,6 +58,23 @@ describe('simulator CLI', () => {
     child.kill('SIGTERM');
     const [code, signal] = await exited;
     expect({ code, signal }).toEqual({ code: 0, signal: null });
+  });
+
+  it('reads the credentials from SEPAY_CLIENT_ID / SEPAY_CLIENT_SECRET', async () => {
+    const { url } = await startCli([], { SEPAY_CLIENT_ID: 'env-id', SEPAY_CLIENT_SECRET: 'env-secret' });
+    expect(await tokenStatus(url, 'env-id', 'env-secret')).toBe(200);
+    expect(await tokenStatus(url, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)).toBe(401);
+  });
+
+  it('lets a flag win over the environment, and the environment over the default', async () => {
+    const { url } = await startCli(['--client-id', 'flag-id'], { SEPAY_CLIENT_ID: 'env-id', SEPAY_CLIENT_SECRET: 'env-secret' });
+    expect(await tokenStatus(url, 'flag-id', 'env-secret')).toBe(200);
+    expect(await tokenStatus(url, 'env-id', 'env-secret')).toBe(401);
+  });
+
+  it('uses the default credentials when the variables are unset or empty', async () => {
+    const { url } = await startCli([], { SEPAY_CLIENT_ID: '', SEPAY_CLIENT_SECRET: undefined });
+    expect(await tokenStatus(url, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET)).toBe(200);
   });
 
   it('switches modes on from flags', async () => {
