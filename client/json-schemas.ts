@@ -25,8 +25,10 @@ const files: Record<string, SchemaFile> = {
       `The single argument of workflow type "issueInvoiceWorkflow" (task queue "${DEFAULT_TASK_QUEUE}" unless configured ` +
       'otherwise), started with workflow id "invoice-<invoiceKey>", id conflict policy USE_EXISTING and id reuse policy ' +
       'ALLOW_DUPLICATE_FAILED_ONLY. `invoice` is the SePay create body without reference_code and is_draft. The workflow ' +
-      'checks more than this schema can say (real dates, at most 2 decimal places in quantities, duration strings) and ' +
-      'fails with the non-retryable ApplicationFailure type "InvalidInvoiceInput" naming each bad field.',
+      'checks more than this schema can say (real dates, issued_date not in the future in Vietnam time, a buyer name or ' +
+      'legal_name, tax_rate on every goods line of a VAT invoice (template_code "1"), whole VND amounts and at most 2 decimal ' +
+      'places otherwise, a serialised invoice of at most 256 KiB, duration strings and their order) and fails with the ' +
+      'non-retryable ApplicationFailure type "InvalidInvoiceInput" naming each bad field.',
   },
   'issue-invoice-result.schema.json': {
     schema: IssueInvoiceResultSchema,

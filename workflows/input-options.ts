@@ -35,10 +35,17 @@ export function durationMs(value: unknown): number | undefined {
   }
 }
 
+const DURATION_PROBLEM = 'expected a positive duration of whole milliseconds up to 100 years, such as 30000, "90s" or "2 hours"';
+
 /** Temporal duration: whole milliseconds or a string such as '90s', '2 hours'; positive, at most 100 years. */
 export const DurationSchema = z
-  .union([z.number().int().positive().max(MAX_DURATION_MS), z.string().min(1).max(100)])
-  .refine((value) => durationMs(value) !== undefined, 'expected a positive duration of whole milliseconds up to 100 years, such as 30000, "90s" or "2 hours"');
+  .union([
+    z.number().int(DURATION_PROBLEM).positive(DURATION_PROBLEM).max(MAX_DURATION_MS, DURATION_PROBLEM),
+    // `ms` refuses strings over 100 characters.
+    z.string().min(1, DURATION_PROBLEM).max(100, DURATION_PROBLEM),
+  ])
+  // Only what the bounds above let through, so each bad duration is one problem.
+  .refine((value) => durationMs(value) !== undefined, { message: DURATION_PROBLEM, when: (payload) => payload.issues.length === 0 });
 
 export const IssueModeSchema = z.enum(['draft-then-issue', 'direct']);
 export const ApprovalSchema = z.enum(['auto', 'manual']);

@@ -9,12 +9,14 @@ export interface JsonSchema {
   additionalProperties?: boolean;
   items?: JsonSchema;
   minItems?: number;
+  maxItems?: number;
   enum?: unknown[];
   const?: unknown;
   anyOf?: JsonSchema[];
   oneOf?: JsonSchema[];
   pattern?: string;
   minLength?: number;
+  maxLength?: number;
   minimum?: number;
 }
 
@@ -42,11 +44,14 @@ export function violations(schema: JsonSchema, value: unknown, path = ''): Viola
   if (typeof value === 'string') {
     if (schema.pattern && !new RegExp(schema.pattern).test(value)) return at(`does not match ${schema.pattern}`);
     if (schema.minLength !== undefined && value.length < schema.minLength) return at('too short');
+    // JSON Schema counts code points, as zod does.
+    if (schema.maxLength !== undefined && [...value].length > schema.maxLength) return at('too long');
   }
   if (typeof value === 'number' && schema.minimum !== undefined && value < schema.minimum) return at('too small');
   const child = (key: string | number) => (path ? `${path}.${key}` : String(key));
   if (Array.isArray(value)) {
     if (schema.minItems !== undefined && value.length < schema.minItems) return at('too few items');
+    if (schema.maxItems !== undefined && value.length > schema.maxItems) return at('too many items');
     return value.flatMap((item, index) => (schema.items ? violations(schema.items, item, child(index)) : []));
   }
   if (type !== 'object') return [];

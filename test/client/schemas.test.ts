@@ -41,6 +41,32 @@ describe('committed JSON Schemas', () => {
   });
 });
 
+const lines = (input: typeof sampleInput) => input.invoice.items as Record<string, unknown>[];
+
+/** Every schema node under `schema`, with its path. */
+function* nodes(schema: JsonSchema, path = ''): Generator<[string, JsonSchema]> {
+  yield [path, schema];
+  for (const [key, child] of Object.entries(schema.properties ?? {})) yield* nodes(child, path ? `${path}.${key}` : key);
+  if (schema.items) yield* nodes(schema.items, `${path}[]`);
+  for (const choice of schema.anyOf ?? schema.oneOf ?? []) yield* nodes(choice, path);
+}
+
+describe('the input JSON Schema states the limits', () => {
+  it('refuses unknown fields in every object', () => {
+    const objects = [...nodes(inputSchema)].filter(([, node]) => node.type === 'object');
+    expect(objects.map(([path]) => path)).toEqual(['', 'invoice', 'invoice.buyer', 'invoice.items[]', 'options']);
+    for (const [path, node] of objects) expect(node.additionalProperties, path || '(input)').toBe(false);
+  });
+
+  it('caps every free-text string and the number of lines', () => {
+    const uncapped = [...nodes(inputSchema)]
+      .filter(([, node]) => node.type === 'string' && node.enum === undefined && node.maxLength === undefined && node.pattern === undefined)
+      .map(([path]) => path);
+    expect(uncapped).toEqual([]);
+    expect(inputSchema.properties?.invoice?.properties?.items?.maxItems).toBe(500);
+  });
+});
+
 describe('the input schema agrees with zod', () => {
   it('accepts the sample invoice', () => {
     expect(violations(inputSchema, sampleInput)).toEqual([]);
@@ -55,6 +81,10 @@ describe('the input schema agrees with zod', () => {
     ['an unknown mode', (input) => (input.options.mode = 'fast'), 'options.mode'],
     ['an unknown option', (input) => Object.assign(input.options, { retries: 3 }), 'options'],
     ['a key with a space', (input) => (input.invoiceKey = 'order 1'), 'invoiceKey'],
+    ['an unknown line field', (input) => Object.assign(lines(input)[0]!, { taxrate: 10 }), 'invoice.items.0'],
+    ['an unknown buyer field', (input) => Object.assign(input.invoice.buyer as object, { mail: 'a@b.vn' }), 'invoice.buyer'],
+    ['an over-long item name', (input) => (lines(input)[0]!.item_name = 'x'.repeat(501)), 'invoice.items.0.item_name'],
+    ['too many lines', (input) => (input.invoice.items = Array.from({ length: 501 }, () => lines(input)[0])), 'invoice.items'],
   ];
   it.each(broken)('rejects %s at the same field', (_, breakIt, path) => {
     const input = structuredClone(sampleInput);
