@@ -1,13 +1,27 @@
 /**
  * Input validation as a local activity: in the worker's main thread zod and the SePay schemas are
  * loaded once, whereas inside the workflow sandbox every run evaluates them again in its own
- * module cache (bench/README.md measured ~14 ms CPU and ~1.8 MiB per cached run).
+ * module cache (bench/README.md measured ~14 ms CPU and ~1.8 MiB per cached run). It is also the
+ * first thing every new run does, so an input that a worker requiring encryption received in
+ * clear stops here, before anything reaches SePay.
  */
+import { ApplicationFailure } from '@temporalio/common';
+import { FailureType } from '../workflows/failure-types.js';
 import type { ParsedIssueInvoiceInput } from '../workflows/input.js';
 import { parseIssueInput } from '../workflows/input-parser.js';
+import { isUnencryptedPayload } from '../workflows/unencrypted-payload.js';
 
 export const inputActivities = {
   async parseIssueInput(rawInput: unknown): Promise<ParsedIssueInvoiceInput> {
+    if (isUnencryptedPayload(rawInput)) {
+      throw ApplicationFailure.create({
+        type: FailureType.PayloadNotEncrypted,
+        message:
+          'the workflow input arrived unencrypted and this worker requires payload encryption (PAYLOAD_ENCRYPTION_REQUIRED): ' +
+          'start the invoice from a client that holds PAYLOAD_ENCRYPTION_KEYS; nothing was sent to SePay',
+        nonRetryable: true,
+      });
+    }
     return parseIssueInput(rawInput);
   },
 };

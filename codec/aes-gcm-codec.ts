@@ -4,14 +4,26 @@
  *
  * Wire format (after the Temporal encryption samples): the whole original Payload, metadata
  * included, serialized with the SDK's proto types is the plaintext; the encrypted payload carries
- * `encoding: binary/encrypted` and `encryption-key-id: <id>` in its metadata and
- * `iv (12 bytes) ‖ ciphertext ‖ GCM tag (16 bytes)` as its data. The key id is also the GCM
- * additional data, so a payload relabelled with another key id fails authentication.
+ * `encoding: binary/encrypted`, `encryption-key-id: <id>`, `encryption-format: 2` and where it
+ * belongs (`payload-binding.ts`) in its metadata and `iv (12 bytes) ‖ ciphertext ‖ GCM tag
+ * (16 bytes)` as its data. All of that metadata is GCM's additional data: a payload relabelled or
+ * moved to another workflow fails. Format 1 payloads (key id only, no format field) still decrypt.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
+import { defaultPayloadConverter, METADATA_ENCODING_KEY, type Payload, type PayloadCodec, type SerializationContext } from '@temporalio/common';
 import proto from '@temporalio/proto';
+import { UNENCRYPTED_PAYLOAD } from '../workflows/unencrypted-payload.js';
 import { PAYLOAD_ENCRYPTION_KEYS, type Keyring } from './keys.js';
+import {
+  additionalData,
+  bindingOf,
+  checkBinding,
+  CURRENT_FORMAT,
+  METADATA_FORMAT,
+  METADATA_NAMESPACE,
+  METADATA_WORKFLOW_ID,
+  type PayloadBinding,
+} from './payload-binding.js';
 
 // A CommonJS package whose exports Node cannot name statically: its default export is the proto root.
 const { Payload: ProtoPayload } = proto.temporal.api.common.v1;
@@ -43,45 +55,80 @@ export class PayloadDecryptionError extends Error {
   }
 }
 
+export interface AesGcmCodecOptions {
+  /**
+   * The worker's PAYLOAD_ENCRYPTION_REQUIRED: a payload that arrives in clear is replaced by the
+   * `UNENCRYPTED_PAYLOAD` marker (its plaintext goes no further), which the workflow's input
+   * validation refuses with `PayloadNotEncrypted`. Clients and the codec server pass it through.
+   */
+  requireEncryption?: boolean;
+}
+
 const text = (value: string) => Buffer.from(value, 'utf8');
 const readText = (bytes: Uint8Array | null | undefined) => (bytes ? Buffer.from(bytes).toString('utf8') : undefined);
 
 export class AesGcmPayloadCodec implements PayloadCodec {
-  constructor(private readonly keyring: Keyring) {}
+  constructor(
+    private readonly keyring: Keyring,
+    private readonly options: AesGcmCodecOptions = {},
+  ) {}
 
-  async encode(payloads: Payload[]): Promise<Payload[]> {
-    return payloads.map((payload) => this.encrypt(payload));
+  async encode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
+    const binding = bindingOf(context);
+    return payloads.map((payload) => this.encrypt(payload, binding));
   }
 
-  async decode(payloads: Payload[]): Promise<Payload[]> {
-    // Payloads written before encryption was switched on pass through, so old histories still read.
-    return payloads.map((payload) => (readText(payload.metadata?.[METADATA_ENCODING_KEY]) === ENCRYPTED_ENCODING ? this.decrypt(payload) : payload));
+  async decode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
+    return payloads.map((payload) => {
+      if (readText(payload.metadata?.[METADATA_ENCODING_KEY]) === ENCRYPTED_ENCODING) return this.decrypt(payload, context);
+      // Otherwise written before encryption was switched on (old histories still read), or by a
+      // client without the keys, which a worker that requires encryption refuses.
+      return this.options.requireEncryption ? defaultPayloadConverter.toPayload(UNENCRYPTED_PAYLOAD) : payload;
+    });
   }
 
-  private encrypt(payload: Payload): Payload {
+  private encrypt(payload: Payload, binding: PayloadBinding): Payload {
     const keyId = this.keyring.currentKeyId;
     const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv(CIPHER, this.key(keyId), iv, { authTagLength: TAG_BYTES }).setAAD(text(keyId));
+    const cipher = createCipheriv(CIPHER, this.key(keyId), iv, { authTagLength: TAG_BYTES }).setAAD(additionalData(ENCRYPTED_ENCODING, keyId, binding));
     const plaintext = ProtoPayload.encode(payload).finish();
     const data = Buffer.concat([iv, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
-    return { metadata: { [METADATA_ENCODING_KEY]: text(ENCRYPTED_ENCODING), [METADATA_KEY_ID]: text(keyId) }, data };
+    const metadata: Record<string, Uint8Array> = {
+      [METADATA_ENCODING_KEY]: text(ENCRYPTED_ENCODING),
+      [METADATA_KEY_ID]: text(keyId),
+      [METADATA_FORMAT]: text(CURRENT_FORMAT),
+    };
+    if (binding.namespace !== undefined) metadata[METADATA_NAMESPACE] = text(binding.namespace);
+    if (binding.workflowId !== undefined) metadata[METADATA_WORKFLOW_ID] = text(binding.workflowId);
+    return { metadata, data };
   }
 
-  private decrypt(payload: Payload): Payload {
+  private decrypt(payload: Payload, context: SerializationContext | undefined): Payload {
     const keyId = readText(payload.metadata?.[METADATA_KEY_ID]);
     if (!keyId) throw new PayloadDecryptionError(undefined, `its metadata has no ${METADATA_KEY_ID}`);
+    const aad = this.additionalDataOf(payload, keyId, context);
     const data = payload.data ?? new Uint8Array();
     if (data.length < IV_BYTES + TAG_BYTES) throw new PayloadDecryptionError(keyId, 'its data is too short to hold an IV and a tag');
     const decipher = createDecipheriv(CIPHER, this.key(keyId), data.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES })
-      .setAAD(text(keyId))
+      .setAAD(aad)
       .setAuthTag(data.subarray(data.length - TAG_BYTES));
     let plaintext: Buffer;
     try {
       plaintext = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
     } catch {
-      throw new PayloadDecryptionError(keyId, 'authentication failed (the data or its key id was altered, or the key under this id is not the one that encrypted it)');
+      throw new PayloadDecryptionError(keyId, 'authentication failed (the data or its metadata was altered, or the key under this id is not the one that encrypted it)');
     }
     return ProtoPayload.decode(plaintext);
+  }
+
+  /** Format 1 bound the key id only; format 2 binds its metadata, checked against `context` first. */
+  private additionalDataOf(payload: Payload, keyId: string, context: SerializationContext | undefined): Buffer {
+    const format = readText(payload.metadata?.[METADATA_FORMAT]);
+    if (format === undefined) return text(keyId);
+    if (format !== CURRENT_FORMAT) throw new PayloadDecryptionError(keyId, `unknown ${METADATA_FORMAT} "${format}"`);
+    const bound = { namespace: readText(payload.metadata?.[METADATA_NAMESPACE]), workflowId: readText(payload.metadata?.[METADATA_WORKFLOW_ID]) };
+    checkBinding(bound, context);
+    return additionalData(ENCRYPTED_ENCODING, keyId, bound);
   }
 
   private key(keyId: string) {

@@ -5,15 +5,18 @@
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DataConverter } from '@temporalio/common';
-import { AesGcmPayloadCodec } from './aes-gcm-codec.js';
+import { AesGcmPayloadCodec, type AesGcmCodecOptions } from './aes-gcm-codec.js';
 import { keyringFromEnv, type Keyring } from './keys.js';
 
 const here = fileURLToPath(import.meta.url);
 /** The SDK `require()`s it (and bundles it into workflows): .ts from the sources, .js once compiled. */
 export const FAILURE_CONVERTER_PATH = join(dirname(here), `failure-converter${extname(here)}`);
 
-export function encryptingDataConverter(keyring: Keyring): DataConverter {
-  return { payloadCodecs: [new AesGcmPayloadCodec(keyring)], failureConverterPath: FAILURE_CONVERTER_PATH };
+/** A keyring, and for a worker whether it refuses payloads that arrive in clear. */
+export type PayloadEncryption = Keyring & AesGcmCodecOptions;
+
+export function encryptingDataConverter({ requireEncryption, ...keyring }: PayloadEncryption): DataConverter {
+  return { payloadCodecs: [new AesGcmPayloadCodec(keyring, { requireEncryption })], failureConverterPath: FAILURE_CONVERTER_PATH };
 }
 
 /** Undefined (the SDK's default converter) when encryption is off; throws `PayloadEncryptionConfigError`. */

@@ -5,7 +5,8 @@
  */
 import { msToNumber } from '@temporalio/common';
 import { z } from 'zod';
-import { PayloadEncryptionKeysSchema, type Keyring } from '../codec/keys.js';
+import type { PayloadEncryption } from '../codec/data-converter.js';
+import { PayloadEncryptionKeysSchema } from '../codec/keys.js';
 import { DurationSchema } from '../workflows/input.js';
 import { DEFAULT_TASK_QUEUE } from '../workflows/task-queue.js';
 import { ListenAddressSchema, type ListenAddress } from './listen-address.js';
@@ -45,6 +46,16 @@ const WorkerEnvSchema = z
     WORKFLOW_BUNDLE_PATH: optionalText,
     /** `<keyId>:<base64 key>,...`, current key first: encrypts payloads and failure messages (codec/keys.ts). */
     PAYLOAD_ENCRYPTION_KEYS: PayloadEncryptionKeysSchema.optional(),
+    /**
+     * With keys, payloads that arrive in clear are refused (`PayloadNotEncrypted`) unless this is
+     * `false`: only while runs started before encryption was switched on are still open.
+     */
+    PAYLOAD_ENCRYPTION_REQUIRED: z.enum(['true', 'false']).optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.PAYLOAD_ENCRYPTION_REQUIRED === 'true' && env.PAYLOAD_ENCRYPTION_KEYS === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['PAYLOAD_ENCRYPTION_REQUIRED'], message: 'is true, but PAYLOAD_ENCRYPTION_KEYS is not set' });
+    }
   });
 
 export interface WorkerConfig {
@@ -67,8 +78,8 @@ export interface WorkerConfig {
   tracing: 'off' | 'otlp' | 'console';
   reconnectMaxIntervalMs: number;
   workflowBundlePath?: string;
-  /** Set when payloads are encrypted. */
-  payloadEncryption?: Keyring;
+  /** Set when payloads are encrypted; `requireEncryption` unless PAYLOAD_ENCRYPTION_REQUIRED=false. */
+  payloadEncryption?: PayloadEncryption;
 }
 
 export class WorkerConfigError extends Error {
@@ -109,6 +120,6 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
     tracing: e.WORKER_TRACING,
     reconnectMaxIntervalMs: msToNumber(e.WORKER_RECONNECT_MAX_INTERVAL as never),
     workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
-    payloadEncryption: e.PAYLOAD_ENCRYPTION_KEYS,
+    payloadEncryption: e.PAYLOAD_ENCRYPTION_KEYS && { ...e.PAYLOAD_ENCRYPTION_KEYS, requireEncryption: e.PAYLOAD_ENCRYPTION_REQUIRED !== 'false' },
   };
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { defaultPayloadConverter, METADATA_ENCODING_KEY, type Payload } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, METADATA_KEY_ID, PayloadDecryptionError, UnknownEncryptionKeyError } from '../../codec/aes-gcm-codec.js';
+import { METADATA_FORMAT } from '../../codec/payload-binding.js';
 import { keyEntry, keyringOf } from './keyring.js';
 
 const buyer = { name: 'Công ty TNHH Ánh Dương', tax_code: '0109876543', email: 'ketoan@anhduong.example' };
@@ -26,7 +27,7 @@ describe('AesGcmPayloadCodec', () => {
 
   it('turns a payload into ciphertext labelled with the key id, and back', async () => {
     const encrypted = await encryptOne(codec, { buyer });
-    expect(metadataOf(encrypted)).toEqual({ [METADATA_ENCODING_KEY]: ENCRYPTED_ENCODING, [METADATA_KEY_ID]: 'k1' });
+    expect(metadataOf(encrypted)).toEqual({ [METADATA_ENCODING_KEY]: ENCRYPTED_ENCODING, [METADATA_KEY_ID]: 'k1', [METADATA_FORMAT]: '2' });
     for (const value of Object.values(buyer)) expect(text(encrypted.data)).not.toContain(value);
     expect(text(encrypted.data)).not.toContain('json/plain');
     expect(await decryptOne(codec, encrypted)).toEqual({ buyer });

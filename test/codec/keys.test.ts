@@ -62,4 +62,14 @@ describe('PAYLOAD_ENCRYPTION_KEYS', () => {
     );
     expect(error?.message).not.toContain(key);
   });
+
+  it('requires encryption whenever keys are set, unless PAYLOAD_ENCRYPTION_REQUIRED=false', () => {
+    const worker = { SEPAY_CLIENT_ID: 'id', SEPAY_CLIENT_SECRET: 'secret', PAYLOAD_ENCRYPTION_KEYS: keyEntry('k1') };
+    expect(loadWorkerConfig(worker).payloadEncryption?.requireEncryption).toBe(true);
+    expect(loadWorkerConfig({ ...worker, PAYLOAD_ENCRYPTION_REQUIRED: 'true' }).payloadEncryption?.requireEncryption).toBe(true);
+    expect(loadWorkerConfig({ ...worker, PAYLOAD_ENCRYPTION_REQUIRED: 'false' }).payloadEncryption?.requireEncryption).toBe(false);
+    const { PAYLOAD_ENCRYPTION_KEYS: _keys, ...withoutKeys } = worker;
+    expect(() => loadWorkerConfig({ ...withoutKeys, PAYLOAD_ENCRYPTION_REQUIRED: 'true' })).toThrow(/PAYLOAD_ENCRYPTION_REQUIRED: is true, but PAYLOAD_ENCRYPTION_KEYS is not set/);
+    expect(() => loadWorkerConfig({ ...worker, PAYLOAD_ENCRYPTION_REQUIRED: 'yes' })).toThrow(WorkerConfigError);
+  });
 });
