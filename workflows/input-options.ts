@@ -50,7 +50,8 @@ export const DurationSchema = z
 export const IssueModeSchema = z.enum(['draft-then-issue', 'direct']);
 export const ApprovalSchema = z.enum(['auto', 'manual']);
 
-const OptionsObjectSchema = z.strictObject({
+/** The options' fields and defaults, before the rules that relate them. */
+export const OptionsObjectSchema = z.strictObject({
   mode: IssueModeSchema.default(DEFAULT_MODE),
   approval: ApprovalSchema.default(DEFAULT_APPROVAL),
   /** How long a manual approval may take before the draft is deleted. */

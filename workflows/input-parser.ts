@@ -1,14 +1,25 @@
 /**
  * Turns a start's raw input into the parsed input (defaults applied), or the typed failure that
- * names every bad field. Shared by the `parseIssueInput` local activity (new runs) and by the
- * workflow itself when it replays a run started before that activity existed.
+ * names every bad field. `parseIssueInput` serves the `parseIssueInput` local activity (every new
+ * run); `parseLegacyIssueInput` serves the workflow itself when it replays a run started before
+ * that activity existed, with the rules that run was checked by (input-legacy.ts).
  */
 import { ApplicationFailure } from '@temporalio/common';
+import type { z } from 'zod';
 import { FailureType } from './failure-types.js';
 import { describeIssues, IssueInvoiceInputSchema, type ParsedIssueInvoiceInput } from './input.js';
+import { LegacyIssueInvoiceInputSchema } from './input-legacy.js';
 
 export function parseIssueInput(rawInput: unknown): ParsedIssueInvoiceInput {
-  const parsed = IssueInvoiceInputSchema.safeParse(rawInput);
+  return parseWith(IssueInvoiceInputSchema, rawInput);
+}
+
+export function parseLegacyIssueInput(rawInput: unknown): ParsedIssueInvoiceInput {
+  return parseWith(LegacyIssueInvoiceInputSchema, rawInput);
+}
+
+function parseWith(schema: z.ZodType<ParsedIssueInvoiceInput>, rawInput: unknown): ParsedIssueInvoiceInput {
+  const parsed = schema.safeParse(rawInput);
   if (parsed.success) return parsed.data;
   throw ApplicationFailure.create({
     type: FailureType.InvalidInvoiceInput,
