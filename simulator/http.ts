@@ -2,8 +2,33 @@
  * The SePay envelope and the HTTP plumbing around it: every answer, success or error, goes out
  * through `send`, so no code path can answer outside the documented envelope (§1.2).
  */
-import { type IncomingMessage, type ServerResponse } from 'node:http';
+import { type IncomingMessage, type ServerOptions, type ServerResponse } from 'node:http';
 import { type z } from 'zod';
+
+/**
+ * How long a client may take before the server cuts it off. The simulator imports nothing of
+ * ours, so it keeps its own copy of what `worker/http-guards.ts` does for our other servers.
+ */
+export interface SlowClientLimits {
+  /** Request line and headers (then 400 in the envelope, and closed). */
+  headersTimeoutMs: number;
+  /** The whole request, body included. */
+  requestTimeoutMs: number;
+  /** No traffic either way for this long destroys the socket; above any latency fault a test injects. */
+  idleTimeoutMs: number;
+}
+
+export const DEFAULT_SLOW_CLIENT_LIMITS: SlowClientLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 60_000, idleTimeoutMs: 120_000 };
+
+/** `createServer` options for the limits; the idle timeout is `server.setTimeout(idleTimeoutMs)`. */
+export function slowClientServerOptions(limits: SlowClientLimits): ServerOptions {
+  return {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: Math.max(limits.requestTimeoutMs, limits.headersTimeoutMs),
+    // Node checks the two timeouts every 30 s by default, far coarser than they are.
+    connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 4))),
+  };
+}
 
 export interface ApiResponse {
   status: number;
