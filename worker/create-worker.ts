@@ -32,6 +32,9 @@ export function prebuiltBundlePath(config: WorkerConfig): string | undefined {
   return fileURLToPath(new URL(`../${PREBUILT_BUNDLE_FILES[file]}`, import.meta.url));
 }
 
+/** The activities a worker registers: the SePay steps and the input validation. */
+export type InvoiceWorkerActivities = ReturnType<typeof createActivities> & typeof inputActivities;
+
 export interface InvoiceWorkerOptions {
   config: WorkerConfig;
   connection: NativeConnection;
@@ -47,20 +50,26 @@ export interface InvoiceWorkerOptions {
   sepayObserver?: SepayObserver;
   /** Extra worker options (tests: shorter shutdown, interceptors...). */
   overrides?: Partial<WorkerOptions>;
+  /**
+   * Replaces or wraps individual activities, merged over the real ones (tests: hold `issueInvoice`
+   * on a gate so a race around the point of no return happens in a chosen order).
+   */
+  activities?: (real: InvoiceWorkerActivities) => Partial<InvoiceWorkerActivities>;
 }
 
-export async function createInvoiceWorker({ config, connection, namespace, workflowBundle, fetch, sepayObserver, overrides }: InvoiceWorkerOptions): Promise<Worker> {
+export async function createInvoiceWorker({ config, connection, namespace, workflowBundle, fetch, sepayObserver, overrides, activities: override }: InvoiceWorkerOptions): Promise<Worker> {
   const transport = { environment: config.sepay.environment, timeoutMs: config.sepay.timeoutMs, fetch, observer: sepayObserver };
   const tokens = new TokenProvider({ ...transport, clientId: config.sepay.clientId, clientSecret: config.sepay.clientSecret });
   const sepay = new SepayClient({ ...transport, tokenProvider: tokens });
   const dataConverter = config.payloadEncryption && encryptingDataConverter(config.payloadEncryption);
   const bundlePath = prebuiltBundlePath(config);
   const bundle = workflowBundle ?? (bundlePath ? { codePath: bundlePath } : undefined);
+  const realActivities: InvoiceWorkerActivities = { ...createActivities({ sepay, tokens, defaults: config.defaults }), ...inputActivities };
   return Worker.create({
     connection,
     namespace,
     taskQueue: config.taskQueue,
-    activities: { ...createActivities({ sepay, tokens, defaults: config.defaults }), ...inputActivities },
+    activities: { ...realActivities, ...override?.(realActivities) },
     ...(bundle ? { workflowBundle: bundle } : { workflowsPath: WORKFLOWS_PATH }),
     dataConverter,
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,

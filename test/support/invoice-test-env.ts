@@ -13,7 +13,7 @@ import { SimulatorControl } from '../../simulator/control-client.js';
 import { simulatorWorkerEnv } from '../../simulator/worker-env.js';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../simulator/server.js';
 import { loadWorkerConfig } from '../../worker/config.js';
-import { createInvoiceWorker, WORKFLOWS_PATH } from '../../worker/create-worker.js';
+import { createInvoiceWorker, WORKFLOWS_PATH, type InvoiceWorkerOptions } from '../../worker/create-worker.js';
 import type { InvoiceContent, IssueInvoiceInput } from '../../workflows/input.js';
 import type { issueInvoiceWorkflow } from '../../workflows/index.js';
 import { workflowIdFor } from '../../workflows/reference-code.js';
@@ -41,6 +41,11 @@ export interface InvoiceTestEnv {
 export interface InvoiceTestEnvOptions {
   /** Extra worker variables, e.g. PAYLOAD_ENCRYPTION_KEYS (which `client` then uses as well). */
   workerEnv?: Record<string, string>;
+  /**
+   * Wraps or replaces individual activities of the real worker (kept across `restartWorker`), so a
+   * test can hold a step on a gate and make a race happen in the order it chooses.
+   */
+  activities?: InvoiceWorkerOptions['activities'];
 }
 
 /** One bundle per failure converter: payload encryption bundles its own (see create-worker.ts). */
@@ -56,7 +61,7 @@ function bundleFor(failureConverterPath: string | undefined): Promise<WorkflowBu
   return bundle;
 }
 
-export async function startInvoiceTestEnv(simulatorOptions: SimulatorOptions = {}, { workerEnv = {} }: InvoiceTestEnvOptions = {}): Promise<InvoiceTestEnv> {
+export async function startInvoiceTestEnv(simulatorOptions: SimulatorOptions = {}, { workerEnv = {}, activities }: InvoiceTestEnvOptions = {}): Promise<InvoiceTestEnv> {
   const address = inject('temporalAddress');
   const namespace = inject('temporalNamespace');
   // Jobs nobody checks (their response was lost) settle quickly, so recovery tests run in seconds.
@@ -83,7 +88,7 @@ export async function startInvoiceTestEnv(simulatorOptions: SimulatorOptions = {
   const runWorker = async (extraEnv: Record<string, string>) => {
     const config = loadWorkerConfig({ ...baseWorkerEnv, ...extraEnv });
     const workflowBundle = await bundleFor(config.payloadEncryption && FAILURE_CONVERTER_PATH);
-    worker = await createInvoiceWorker({ config, connection: nativeConnection, namespace, workflowBundle, fetch: recordingFetch });
+    worker = await createInvoiceWorker({ config, connection: nativeConnection, namespace, workflowBundle, fetch: recordingFetch, activities });
     running = worker.run();
   };
   const stopWorker = async () => {
