@@ -20,9 +20,10 @@ import {
 } from './defaults.js';
 import { serveApi, type Outcome } from './dispatch.js';
 import { FaultBook } from './faults.js';
-import { asErrorResponse, badRequest, errorResponse, readBody, send } from './http.js';
+import { asErrorResponse, badRequest, DEFAULT_SLOW_CLIENT_LIMITS, errorResponse, readBody, send, slowClientServerOptions, type SlowClientLimits } from './http.js';
 import { withDefaults, type ModesPatch } from './modes.js';
 import { StateFile } from './persistence.js';
+import { parseRequestTarget } from './request-target.js';
 import { seedState } from './state.js';
 import { Stats } from './stats.js';
 
@@ -55,6 +56,8 @@ export interface SimulatorOptions {
   now?: () => number;
   /** Default: silent except for unexpected errors, which go to stderr. */
   logger?: SimulatorLogger;
+  /** When slow clients are cut off (default: headers 10 s, request 60 s, idle 120 s); tests shorten them. */
+  slowClientLimits?: SlowClientLimits;
 }
 
 export interface RunningSimulator {
@@ -113,12 +116,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   let baseUrl = '';
 
   async function outcomeOf(req: IncomingMessage): Promise<Outcome> {
-    let url: URL;
-    try {
-      url = new URL(req.url ?? '/', 'http://simulator.invalid');
-    } catch {
-      return { endpoint: 'unmatched', response: errorResponse(badRequest('Đường dẫn không hợp lệ')), drop: false };
-    }
+    const url = parseRequestTarget(req.url);
+    if (!url) return { endpoint: 'unmatched', response: errorResponse(badRequest('Đường dẫn không hợp lệ')), drop: false };
     const origin = originOf(req, baseUrl);
     if (url.pathname === '/__sim' || url.pathname.startsWith('/__sim/')) {
       try {
@@ -137,17 +136,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const outcome = await outcomeOf(req);
     stateFile?.schedule();
-    logger.info(`${req.method} ${req.url} -> ${outcome.drop ? 'dropped' : outcome.response.status}`);
+    // The endpoint name, never the raw target: a path may carry anything a client put in it.
+    logger.info(`${req.method} ${outcome.endpoint} -> ${outcome.drop ? 'dropped' : outcome.response.status}`);
     if (outcome.drop) req.socket.destroy();
     else send(res, outcome.response);
   }
 
-  const server = createServer((req, res) => {
+  const slowClientLimits = options.slowClientLimits ?? DEFAULT_SLOW_CLIENT_LIMITS;
+  const server = createServer(slowClientServerOptions(slowClientLimits), (req, res) => {
     handle(req, res).catch((error: unknown) => {
       // Last line of defence: whatever happened, answer in the envelope and keep serving.
       send(res, asErrorResponse(error, onUnexpected));
     });
   });
+  server.setTimeout(slowClientLimits.idleTimeoutMs);
   server.on('clientError', (_error, socket) => {
     // Unparseable HTTP: Node would answer a bare 400; keep even that inside the envelope.
     const body = JSON.stringify({ success: false, error: { code: 'BAD_REQUEST', message: 'Yêu cầu HTTP không hợp lệ' } });
