@@ -1,0 +1,88 @@
+/**
+ * The random sequences: which operations, on which of the sequence's keys, how often. Issues and
+ * waits come up more often than the rest so that runs exist for the other operations to hit and
+ * get time to move between them.
+ */
+import fc from 'fast-check';
+import { fastPolling } from '../support/invoice-test-env.js';
+import { CONTENT_NAMES } from './contents.js';
+import {
+  ClearFaultsCommand,
+  JobSpeedCommand,
+  RestartWorkerCommand,
+  SEPAY_FAULTS,
+  SepayFaultCommand,
+  SimulatorModesCommand,
+  WaitCommand,
+  type SepayFaultName,
+} from './environment-commands.js';
+import type { RunOptions, SequenceModel } from './model.js';
+import type { RealSystem } from './real-system.js';
+import {
+  ApproveCommand,
+  CancelByUpdateCommand,
+  CancelBySignalCommand,
+  IssueCommand,
+  TerminateCommand,
+  WorkflowCancelCommand,
+} from './run-commands.js';
+
+export interface SequenceShape {
+  keyCount: number;
+  maxOps: number;
+  /** False against a simulator without switchable modes (an older checkout). */
+  simulatorModes: boolean;
+  /** Replays a printed counterexample's commands exactly (fast-check's replayPath). */
+  replayPath?: string;
+}
+
+/**
+ * Fast polling and a short fast phase always; sometimes an approval deadline or step deadlines
+ * short enough to run out, so the DeadlineExceeded paths are reached in seconds.
+ */
+const runOptions: fc.Arbitrary<RunOptions> = fc
+  .record({
+    mode: fc.constantFrom('draft-then-issue' as const, 'direct' as const),
+    approval: fc.constantFrom('auto' as const, 'manual' as const),
+    shortApproval: fc.boolean(),
+    shortSteps: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+  })
+  .map(({ mode, approval, shortApproval, shortSteps }) => ({
+    mode,
+    approval,
+    ...fastPolling,
+    pollFastPhase: '1s',
+    ...(approval === 'manual' && shortApproval && { approvalTimeout: '3s' }),
+    ...(shortSteps && { creationTimeout: '4s', issuanceTimeout: '4s' }),
+  }));
+
+type ModelCommandArbitrary = fc.Arbitrary<fc.AsyncCommand<SequenceModel, RealSystem>>;
+
+export function commandSequences({ keyCount, maxOps, simulatorModes, replayPath }: SequenceShape) {
+  const keyIndex = fc.nat({ max: keyCount - 1 });
+  const issue = fc.tuple(keyIndex, fc.constantFrom(...CONTENT_NAMES), runOptions).map(([k, content, options]) => new IssueCommand(k, content, options));
+  const wait = fc.integer({ min: 100, max: 800 }).map((ms) => new WaitCommand(ms));
+  const weighted: [ModelCommandArbitrary, number][] = [
+    [issue, 4],
+    [wait, 3],
+    [keyIndex.map((k) => new ApproveCommand(k)), 2],
+    [keyIndex.map((k) => new TerminateCommand(k)), 1],
+    [keyIndex.map((k) => new CancelBySignalCommand(k)), 1],
+    [keyIndex.map((k) => new CancelByUpdateCommand(k)), 1],
+    [keyIndex.map((k) => new WorkflowCancelCommand(k)), 1],
+    [fc.constant(new RestartWorkerCommand()), 1],
+    [fc.constantFrom(...(Object.keys(SEPAY_FAULTS) as SepayFaultName[])).map((fault) => new SepayFaultCommand(fault)), 2],
+    [fc.constant(new ClearFaultsCommand()), 1],
+    [fc.constantFrom(0, 1, 3, 30).map((checks) => new JobSpeedCommand(checks)), 1],
+  ];
+  if (simulatorModes) {
+    const modes = fc.record(
+      { draftVisibleWhileSigning: fc.boolean(), trackingNotFoundChecks: fc.constantFrom(0, 2), singleActiveToken: fc.boolean() },
+      { requiredKeys: [] },
+    );
+    weighted.push([modes.map((patch) => new SimulatorModesCommand(patch)), 1]);
+  }
+  // fc.commands draws each command uniformly among the arbitraries given: repeat one to weight it.
+  const arbitraries = weighted.flatMap(([arbitrary, weight]) => Array.from({ length: weight }, () => arbitrary));
+  return fc.commands(arbitraries, { maxCommands: maxOps, replayPath });
+}

@@ -1,0 +1,137 @@
+/**
+ * The key-level guarantees of the README ("The guarantees", "Re-running a key"), each a named
+ * function over a settled sequence that answers its violations, so a failure says which one broke.
+ */
+import type { InvoiceContent } from '../../workflows/input.js';
+import { CONTENTS } from './contents.js';
+import type { KeyObservation, RunObservation, SequenceObservation } from './observe.js';
+import type { PublicInvoiceDetail } from './sepay-holdings.js';
+
+export interface Violation {
+  invariant: string;
+  key: string;
+  message: string;
+}
+
+type Invariant = (sequence: SequenceObservation) => Violation[];
+
+const issuedAtSepay = (key: KeyObservation) => key.sepay.invoices.filter((invoice) => invoice.status === 'issued');
+const describeInvoice = (invoice: { reference_code: string; status: string; invoice_number: string }) =>
+  `${invoice.reference_code} (${invoice.status}, number ${invoice.invoice_number})`;
+
+/** I1: SePay never holds two issued invoices for one key, whichever reference codes its runs used. */
+export const atMostOneIssuedInvoicePerKey: Invariant = ({ keys }) =>
+  keys.flatMap((key) => {
+    const issued = issuedAtSepay(key);
+    return issued.length <= 1 ? [] : [{ invariant: 'I1 at most one issued invoice per key', key: key.key, message: `SePay holds ${issued.length} issued: ${issued.map(describeInvoice).join(', ')}` }];
+  });
+
+/** Whether the run ended cancelled, or the run said it accepted a cancellation (update answer or its own record). */
+function cancelledRun(run: RunObservation): string | undefined {
+  if (run.result?.outcome === 'cancelled') return 'ended cancelled';
+  const update = run.record.cancels.find((cancel) => cancel.via === 'update' && cancel.accepted === true);
+  if (update) return `accepted a cancel update (${update.answer})`;
+  if (run.cancellation?.outcome === 'accepted') return `recorded a ${run.cancellation.via} cancellation as accepted`;
+  return undefined;
+}
+
+/** I2: a key whose latest run ended cancelled or accepted a cancellation has nothing issued and no draft left at SePay. */
+export const cancelledMeansNothingIssued: Invariant = ({ keys }) =>
+  keys.flatMap((key) => {
+    const latest = key.runs.at(-1);
+    const how = latest && cancelledRun(latest);
+    if (!how) return [];
+    const left = key.sepay.invoices.filter((invoice) => ['issued', 'draft', 'pending'].includes(invoice.status));
+    return left.length === 0
+      ? []
+      : [{ invariant: 'I2 cancelled means nothing issued and no draft left', key: key.key, message: `latest run ${latest.record.runId} ${how}, but SePay holds ${left.map(describeInvoice).join(', ')}` }];
+  });
+
+const asNumber = (value: unknown) => (value === null || value === undefined ? undefined : Number(value));
+
+/** How SePay's detail differs from the content a run asked for; §10 echoes lines with 2-decimal strings and no discounts. */
+export function contentDifferences(detail: PublicInvoiceDetail, asked: InvoiceContent): string[] {
+  const differences: string[] = [];
+  for (const [field, value] of Object.entries(asked.buyer)) {
+    if (detail.buyer?.[field] !== value) differences.push(`buyer.${field}: asked ${JSON.stringify(value)}, SePay ${JSON.stringify(detail.buyer?.[field])}`);
+  }
+  if (detail.items.length !== asked.items.length) differences.push(`${asked.items.length} lines asked, ${detail.items.length} at SePay`);
+  asked.items.forEach((line, index) => {
+    const held = detail.items[index];
+    if (!held) return;
+    const differs = (field: string, want: unknown, got: unknown) => {
+      if (want !== got) differences.push(`items.${index}.${field}: asked ${JSON.stringify(want)}, SePay ${JSON.stringify(got)}`);
+    };
+    differs('item_name', line.item_name, held.item_name);
+    differs('unit', line.unit ?? null, held.unit);
+    differs('quantity', line.quantity, asNumber(held.quantity));
+    differs('unit_price', line.unit_price, asNumber(held.unit_price));
+    differs('tax_rate', line.tax_rate, asNumber(held.tax_rate));
+    // Discounts are not echoed (§10): the line amount SePay computed carries them.
+    const amount = (line.quantity ?? 0) * (line.unit_price ?? 0) - (line.discount_amount ?? 0);
+    differs('total_amount (quantity × unit price − discount)', amount, asNumber(held.total_amount));
+  });
+  return differences;
+}
+
+/** I3: a run that ended issued names an invoice SePay holds issued, with that number and the content the run asked for. */
+export const issuedMeansHeldAsAsked: Invariant = ({ keys }) =>
+  keys.flatMap((key) =>
+    key.runs.flatMap((run): Violation[] => {
+      if (run.result?.outcome !== 'issued') return [];
+      const { referenceCode, invoiceNumber } = run.result.invoice;
+      const violation = (message: string): Violation[] => [{ invariant: 'I3 issued means SePay holds it as asked', key: key.key, message: `run ${run.record.runId} (content ${run.record.content}) ended issued ${referenceCode} #${invoiceNumber}: ${message}` }];
+      const held = key.sepay.invoices.find((invoice) => invoice.reference_code === referenceCode);
+      if (held?.status !== 'issued') return violation(`SePay holds ${held ? describeInvoice(held) : 'nothing'} under that code`);
+      if (held.invoice_number !== invoiceNumber) return violation(`SePay's number is ${held.invoice_number}`);
+      const detail = key.sepay.issuedDetails.get(referenceCode);
+      const differences = detail ? contentDifferences(detail, CONTENTS[run.record.content]) : ['no detail from SePay'];
+      return differences.length === 0 ? [] : violation(`content differs: ${differences.join('; ')}`);
+    }),
+  );
+
+/** Whether a failure names the invoice number, in its details (an invoice-number field) or its message ("invoice … 3"). */
+function failureNamesNumber(run: RunObservation, invoiceNumber: string): boolean {
+  const failure = run.failure;
+  if (!failure?.type) return false;
+  const inDetails = JSON.stringify(failure.details, (field: string, value: unknown) => value).match(new RegExp(`"invoice_?number"\\s*:\\s*"?${invoiceNumber}"?[,}]`, 'i'));
+  const inMessage = new RegExp(`invoice[^.\\d]{0,30}\\b${invoiceNumber}\\b`, 'i').test(failure.message);
+  return inDetails !== null || inMessage;
+}
+
+/** I4: an invoice SePay holds issued for a key is what the key's latest run says: issued with that number, or a typed failure naming it. */
+export const heldInvoiceIsReported: Invariant = ({ keys }) =>
+  keys.flatMap((key) => {
+    const latest = key.runs.at(-1);
+    return issuedAtSepay(key).flatMap((invoice): Violation[] => {
+      const reported =
+        latest?.result?.outcome === 'issued'
+          ? latest.result.invoice.invoiceNumber === invoice.invoice_number && latest.result.invoice.referenceCode === invoice.reference_code
+          : latest !== undefined && failureNamesNumber(latest, invoice.invoice_number);
+      if (reported) return [];
+      const said = !latest ? 'no run' : latest.result ? JSON.stringify(latest.result) : latest.failure ? `${latest.status} ${latest.failure.type ?? 'untyped'}: ${latest.failure.message}` : latest.status;
+      return [{ invariant: 'I4 an issued invoice is reported by the latest run', key: key.key, message: `SePay holds ${describeInvoice(invoice)}; latest run ${latest?.record.runId ?? '-'} says ${said}` }];
+    });
+  });
+
+/** I5: every run ends within the bound, and none went through workflow-task failures. */
+export const everyRunEndsCleanly: Invariant = ({ keys, stillOpen }) => [
+  ...stillOpen.map((open) => ({ invariant: 'I5 every run ends cleanly', key: open.key, message: `run ${open.runId} still open at stage ${open.stage} after the settle bound` })),
+  ...keys.flatMap((key) =>
+    key.runs
+      .filter((run) => run.failedWorkflowTasks.length > 0)
+      .map((run) => ({ invariant: 'I5 every run ends cleanly', key: key.key, message: `run ${run.record.runId} had ${run.failedWorkflowTasks.length} failed workflow tasks, first: ${run.failedWorkflowTasks[0]}` })),
+  ),
+];
+
+export const KEY_INVARIANTS: readonly Invariant[] = [
+  atMostOneIssuedInvoicePerKey,
+  cancelledMeansNothingIssued,
+  issuedMeansHeldAsAsked,
+  heldInvoiceIsReported,
+  everyRunEndsCleanly,
+];
+
+export function violationsOf(sequence: SequenceObservation): Violation[] {
+  return KEY_INVARIANTS.flatMap((invariant) => invariant(sequence));
+}

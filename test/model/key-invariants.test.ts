@@ -1,0 +1,40 @@
+/**
+ * Model-based test of the key-level guarantees (README "The guarantees", "Re-running a key";
+ * issue #11): random sequences of starts, re-runs, terminations, cancellations, approvals, worker
+ * restarts and SePay faults on a few keys, against the real dev server, worker and simulator; after
+ * each, invariants I1-I5 (test/model/invariants.ts). `MODEL_SEED` (+ `MODEL_PATH`) replays; see
+ * test/model/config.ts for the other knobs.
+ */
+import fc from 'fast-check';
+import { expect, it } from 'vitest';
+import { useInvoiceTestEnv } from '../support/invoice-test-env.js';
+import { commandSequences } from './command-arbitrary.js';
+import { modelConfig, worstCaseMs } from './config.js';
+import { RunBudget } from './run-budget.js';
+import { runSequence } from './sequence.js';
+
+const env = useInvoiceTestEnv();
+const config = modelConfig();
+
+it('every key keeps its guarantees across random sequences of runs, messages, restarts and SePay faults', async () => {
+  const simulatorModes = typeof env.sim.setModes === 'function';
+  const sequences = commandSequences({ keyCount: config.keyCount, maxOps: config.maxOps, simulatorModes, replayPath: config.replayPath });
+  const budget = new RunBudget(config.budgetMs, config.shrinkBudgetMs);
+  console.log(`model-based test: seed ${config.seed} (MODEL_SEED=${config.seed} replays), ${config.keyCount} keys, up to ${config.maxOps} operations`);
+  try {
+    await fc.assert(
+      fc.asyncProperty(sequences, async (commands) => {
+        if (budget.spent()) return;
+        const { opsRun, violations } = await runSequence(env, commands, config.keyCount, config.settleMs);
+        budget.record(opsRun, violations.length > 0);
+        if (violations.length === 0) return;
+        const list = violations.map((v) => `[${v.invariant}] ${v.key}: ${v.message}`).join('\n');
+        console.log(`violations after ${String(commands)}:\n${list}`);
+        expect(violations, list).toEqual([]);
+      }),
+      { seed: config.seed, path: config.path, numRuns: config.runs, endOnFailure: false },
+    );
+  } finally {
+    console.log(`model-based test: ${budget.sequences} sequences, ${budget.ops} operations, ${budget.failures} failing`);
+  }
+}, worstCaseMs(config));

@@ -1,0 +1,95 @@
+/**
+ * What Temporal and SePay hold once a sequence has settled, gathered into plain data for the
+ * invariants: how each run of each key ended, which cancellation it recorded, which workflow tasks
+ * failed in its history, and every invoice SePay holds under the key's codes.
+ */
+import { WorkflowFailedError, type WorkflowExecutionStatusName } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import { getInvoiceStatusQuery, type CancellationView, type IssueInvoiceResult } from '../../workflows/messages.js';
+import type { KeyModel, RunRecord, SequenceModel } from './model.js';
+import { within, type RealSystem } from './real-system.js';
+import { SepayHoldings, type KeyHoldings } from './sepay-holdings.js';
+import type { StillOpen } from './settle.js';
+
+const { EventType, WorkflowTaskFailedCause } = temporal.api.enums.v1;
+const QUERY_MS = 10_000;
+
+/**
+ * Races the server settles by itself (a message arriving while a task completes, a termination
+ * closing the run under a task in flight), not faults of the workflow code.
+ */
+const BENIGN_TASK_FAILURES: ReadonlySet<number> = new Set([
+  WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,
+  WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_FORCE_CLOSE_COMMAND,
+  WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_RESET_STICKY_TASK_QUEUE,
+  WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_UPDATE,
+]);
+
+export interface RunFailure {
+  /** `ApplicationFailure.type`, undefined for any other failure (termination, timeout, raw errors). */
+  type?: string;
+  message: string;
+  details: unknown[];
+}
+
+export interface RunObservation {
+  record: RunRecord;
+  status: WorkflowExecutionStatusName;
+  result?: IssueInvoiceResult;
+  failure?: RunFailure;
+  /** What the run itself recorded about a cancellation (status query), when it answers. */
+  cancellation?: CancellationView;
+  failedWorkflowTasks: string[];
+}
+
+export interface KeyObservation {
+  key: string;
+  runs: RunObservation[];
+  sepay: KeyHoldings;
+}
+
+export interface SequenceObservation {
+  keys: KeyObservation[];
+  stillOpen: StillOpen[];
+}
+
+function failureOf(error: unknown): RunFailure {
+  const cause = error instanceof WorkflowFailedError ? error.cause : error;
+  if (cause instanceof ApplicationFailure) return { type: cause.type ?? undefined, message: cause.message, details: cause.details ?? [] };
+  return { message: cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause), details: [] };
+}
+
+async function observeRun(real: RealSystem, key: KeyModel, record: RunRecord): Promise<RunObservation> {
+  const handle = real.invoices.handle(key.key, record.runId);
+  const status = (await handle.describe()).status.name;
+  const observation: RunObservation = { record, status, failedWorkflowTasks: [] };
+  if (status === 'COMPLETED') observation.result = await handle.result();
+  if (status === 'FAILED') observation.failure = await handle.result().then(() => undefined, failureOf);
+  if (status !== 'RUNNING') {
+    observation.cancellation = await within(QUERY_MS, 'status query', handle.query(getInvoiceStatusQuery)).then(
+      (view) => view.cancellation,
+      () => undefined,
+    );
+  }
+  const { events } = await handle.fetchHistory();
+  for (const event of events ?? []) {
+    if (event.eventType !== EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED) continue;
+    const { cause, failure } = event.workflowTaskFailedEventAttributes ?? {};
+    if (cause != null && BENIGN_TASK_FAILURES.has(cause)) continue;
+    observation.failedWorkflowTasks.push(`${WorkflowTaskFailedCause[cause ?? 0]}: ${failure?.message ?? ''}`);
+  }
+  return observation;
+}
+
+export async function observe(model: SequenceModel, real: RealSystem, stillOpen: StillOpen[]): Promise<SequenceObservation> {
+  const holdings = new SepayHoldings(real.env.sim.baseUrl);
+  const { invoices } = await real.env.sim.invoices();
+  const keys: KeyObservation[] = [];
+  for (const key of model.keys) {
+    const runs: RunObservation[] = [];
+    for (const record of key.runs) runs.push(await observeRun(real, key, record));
+    keys.push({ key: key.key, runs, sepay: await holdings.forKey(key.key, invoices) });
+  }
+  return { keys, stillOpen };
+}

@@ -1,0 +1,31 @@
+/**
+ * Time, not a run count, bounds a model-based run against real servers: sequences take seconds
+ * each. Once the budget is spent every further candidate passes without running, which ends the
+ * generation phase, and during shrinking keeps the smallest failing sequence found so far.
+ */
+export class RunBudget {
+  private readonly generationEnds: number;
+  private shrinkEnds: number | undefined;
+  sequences = 0;
+  ops = 0;
+  failures = 0;
+
+  constructor(
+    budgetMs: number,
+    private readonly shrinkBudgetMs: number,
+  ) {
+    this.generationEnds = Date.now() + budgetMs;
+  }
+
+  spent(): boolean {
+    return Date.now() >= (this.shrinkEnds ?? this.generationEnds);
+  }
+
+  record(opsRun: number, failed: boolean): void {
+    this.sequences++;
+    this.ops += opsRun;
+    if (!failed) return;
+    this.failures++;
+    this.shrinkEnds ??= Date.now() + this.shrinkBudgetMs;
+  }
+}

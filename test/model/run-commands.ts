@@ -1,0 +1,118 @@
+/**
+ * What a business app or an operator does to a key: issue (start or re-run), terminate, cancel
+ * three ways, approve. Each records in the model what the system answered.
+ */
+import type fc from 'fast-check';
+import { CONTENTS, type ContentName } from './contents.js';
+import { latestRun, recordIssue, type CancelAttempt, type KeyModel, type RunOptions, type SequenceModel } from './model.js';
+import { reachedOpenRun, within, type RealSystem } from './real-system.js';
+
+type ModelCommand = fc.AsyncCommand<SequenceModel, RealSystem>;
+
+/** An update the workflow never answers (a stuck workflow task) is recorded, not waited for. */
+const UPDATE_ANSWER_MS = 15_000;
+
+abstract class KeyCommand implements ModelCommand {
+  constructor(readonly keyIndex: number) {}
+
+  /** Messages and terminations need a run to aim at. */
+  check(model: Readonly<SequenceModel>): boolean {
+    return (model.keys[this.keyIndex]?.runs.length ?? 0) > 0;
+  }
+
+  protected keyOf(model: SequenceModel): KeyModel {
+    return model.keys[this.keyIndex]!;
+  }
+
+  abstract run(model: SequenceModel, real: RealSystem): Promise<void>;
+  abstract toString(): string;
+}
+
+export class IssueCommand extends KeyCommand {
+  constructor(
+    keyIndex: number,
+    readonly content: ContentName,
+    readonly options: RunOptions,
+  ) {
+    super(keyIndex);
+  }
+
+  override check(): boolean {
+    return true;
+  }
+
+  async run(model: SequenceModel, real: RealSystem): Promise<void> {
+    const key = this.keyOf(model);
+    const run = await real.invoices.issue(key.key, CONTENTS[this.content], this.options);
+    recordIssue(key, run, this.content, this.options);
+  }
+
+  toString(): string {
+    const { pollInitialInterval: _initial, pollMaximumInterval: _maximum, pollFastPhase: _fast, ...chosen } = this.options;
+    return `issue(k${this.keyIndex}, ${this.content}, ${JSON.stringify(chosen)})`;
+  }
+}
+
+export class TerminateCommand extends KeyCommand {
+  async run(model: SequenceModel, real: RealSystem): Promise<void> {
+    const key = this.keyOf(model);
+    if (await reachedOpenRun(() => real.invoices.handle(key.key).terminate('model test: an operator terminates the run'))) {
+      latestRun(key)!.terminated = true;
+    }
+  }
+
+  toString(): string {
+    return `terminate(k${this.keyIndex})`;
+  }
+}
+
+export class CancelBySignalCommand extends KeyCommand {
+  async run(model: SequenceModel, real: RealSystem): Promise<void> {
+    const key = this.keyOf(model);
+    if (await reachedOpenRun(() => real.invoices.cancel(key.key, 'model test: cancel by signal'))) record(key, { via: 'signal' });
+  }
+
+  toString(): string {
+    return `cancelBySignal(k${this.keyIndex})`;
+  }
+}
+
+export class CancelByUpdateCommand extends KeyCommand {
+  async run(model: SequenceModel, real: RealSystem): Promise<void> {
+    const key = this.keyOf(model);
+    const answer = await within(UPDATE_ANSWER_MS, 'requestCancellation', real.invoices.requestCancellation(key.key, 'model test: cancel by update')).catch(
+      (error: unknown) => ({ accepted: undefined, reason: `no answer: ${(error as Error).message}` }),
+    );
+    record(key, { via: 'update', accepted: answer.accepted, answer: answer.accepted ? `accepted at ${answer.stage}` : answer.reason });
+  }
+
+  toString(): string {
+    return `cancelByUpdate(k${this.keyIndex})`;
+  }
+}
+
+export class WorkflowCancelCommand extends KeyCommand {
+  async run(model: SequenceModel, real: RealSystem): Promise<void> {
+    const key = this.keyOf(model);
+    if (await reachedOpenRun(() => real.invoices.handle(key.key).cancel())) record(key, { via: 'workflow-cancel' });
+  }
+
+  toString(): string {
+    return `workflowCancel(k${this.keyIndex})`;
+  }
+}
+
+export class ApproveCommand extends KeyCommand {
+  async run(model: SequenceModel, real: RealSystem): Promise<void> {
+    await reachedOpenRun(() => real.invoices.approve(this.keyOf(model).key, 'model test'));
+  }
+
+  toString(): string {
+    return `approve(k${this.keyIndex})`;
+  }
+}
+
+/** Aimed at the latest run: while a run is open no other run of the key can start. */
+function record(key: KeyModel, attempt: CancelAttempt): void {
+  latestRun(key)!.cancels.push(attempt);
+}

@@ -1,0 +1,70 @@
+/**
+ * The end of a sequence: SePay healthy again, every waiting approval given, every key's latest run
+ * closed; a key whose latest run ended without a result is re-run once with its last content, as an
+ * operator would. Only then do the invariants say anything: a sequence cut off mid-flight proves
+ * nothing.
+ */
+import { WorkflowNotFoundError, type WorkflowExecutionStatusName } from '@temporalio/client';
+import { CONTENTS } from './contents.js';
+import { recordIssue, type KeyModel, type SequenceModel } from './model.js';
+import { within, type RealSystem } from './real-system.js';
+
+const POLL_MS = 300;
+const QUERY_MS = 5_000;
+const ENDED_WITHOUT_RESULT: ReadonlySet<WorkflowExecutionStatusName> = new Set(['TERMINATED', 'TIMED_OUT', 'FAILED']);
+
+export interface StillOpen {
+  key: string;
+  runId: string;
+  stage: string;
+}
+
+async function latestStatus(real: RealSystem, key: KeyModel): Promise<{ runId: string; status: WorkflowExecutionStatusName } | undefined> {
+  try {
+    const description = await real.invoices.handle(key.key).describe();
+    return { runId: description.runId, status: description.status.name };
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/** The stage a run reports, approving it when it waits for approval; 'unknown' when it does not answer. */
+async function nudge(real: RealSystem, key: KeyModel): Promise<string> {
+  try {
+    const { stage } = await within(QUERY_MS, 'status query', real.invoices.getStatus(key.key));
+    if (stage === 'awaiting-approval') await real.invoices.approve(key.key, 'model test settle');
+    return stage;
+  } catch {
+    return 'unknown (no answer to the status query)';
+  }
+}
+
+/** Waits until every key's latest run has closed, or the deadline; answers the runs still open. */
+async function untilClosed(model: SequenceModel, real: RealSystem, deadline: number): Promise<StillOpen[]> {
+  for (;;) {
+    const open: StillOpen[] = [];
+    for (const key of model.keys) {
+      const latest = await latestStatus(real, key);
+      if (latest?.status === 'RUNNING') open.push({ key: key.key, runId: latest.runId, stage: await nudge(real, key) });
+    }
+    if (open.length === 0 || Date.now() >= deadline) return open;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+/** Answers the runs still open after the bound (each is an I5 violation). */
+export async function settle(model: SequenceModel, real: RealSystem, boundMs: number): Promise<StillOpen[]> {
+  await real.env.sim.clearFaults();
+  await real.env.sim.setJobChecks(1);
+  const stillOpen = await untilClosed(model, real, Date.now() + boundMs);
+  if (stillOpen.length > 0) return stillOpen;
+
+  for (const key of model.keys) {
+    const latest = await latestStatus(real, key);
+    if (!latest || !ENDED_WITHOUT_RESULT.has(latest.status) || !key.lastContent || !key.lastOptions) continue;
+    const run = await real.invoices.issue(key.key, CONTENTS[key.lastContent], key.lastOptions);
+    recordIssue(key, run, key.lastContent, key.lastOptions, true);
+  }
+  return untilClosed(model, real, Date.now() + boundMs);
+}
