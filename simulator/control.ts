@@ -14,7 +14,7 @@ import { ApiError, notFound, parseJson, validate, type ApiResponse } from './htt
 import { markIssued, newInvoice, visibleInvoice } from './invoices.js';
 import { releaseHeldJobs, settleDueJobs } from './jobs.js';
 import { ModesPatch } from './modes.js';
-import { CreateRequestRules } from './rules/create-request.js';
+import { CreateRequestShape } from './rules/create-request.js';
 import { seedState, SimAccount, type InvoiceRecord } from './state.js';
 import { invoiceTotals } from './totals.js';
 
@@ -29,7 +29,7 @@ const AccountsBody = z.preprocess(
   z.object({ accounts: z.array(SimAccount) }),
 );
 const ManualInvoiceBody = z.object({
-  invoice: CreateRequestRules.partial({ is_draft: true }),
+  invoice: CreateRequestShape.partial({ is_draft: true }),
   status: z.enum(['draft', 'issued']).default('issued'),
 });
 

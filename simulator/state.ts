@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { INACTIVE_ACCOUNT_ID, SEEDED_ACCOUNT_ID, SEEDED_TEMPLATES } from './defaults.js';
 import { DEFAULT_MODES, SimModes } from './modes.js';
-import { CreateRequestRules } from './rules/create-request.js';
+import { CreateRequestShape } from './rules/create-request.js';
 
 const TemplateSeries = z.object({
   template_code: z.string(),
@@ -40,7 +40,7 @@ export const InvoiceRecord = z.object({
   seq: z.number(),
   created_at: z.number(),
   source: z.enum(['manual', 'api']),
-  request: CreateRequestRules,
+  request: CreateRequestShape,
   status: InvoiceState,
   invoice_number: z.string(),
   tax_authority_code: z.string().nullable(),

@@ -71,7 +71,8 @@ export const LineRules = z.object({
   before_discount_and_tax_amount: z.number().optional(),
 });
 
-export const CreateRequestRules = z.object({
+/** The fields and their types; `CreateRequestRules` adds the rules that span fields. */
+export const CreateRequestShape = z.object({
   template_code: requiredText,
   invoice_series: requiredText,
   issued_date: IssuedDateTime,
@@ -88,6 +89,24 @@ export const CreateRequestRules = z.object({
   total_amount: z.int('expected an integer').optional(),
 });
 
+/** Template "1" is the VAT invoice (§4, observed convention); template "2" the sales invoice. */
+const VAT_TEMPLATE_CODE = '1';
+/** Goods and promotion lines carry VAT; a note (4) carries nothing, a trade discount (3) only in one example. */
+const LINE_TYPES_NEEDING_TAX_RATE: ReadonlySet<number> = new Set([1, 2]);
+
+/**
+ * §5.3: `tax_rate` is "required for VAT invoices". The docs do not say when SePay refuses a line
+ * without it; the simulator refuses at once (400), the safe choice that surfaces a client bug.
+ */
+export const CreateRequestRules = CreateRequestShape.superRefine((request, context) => {
+  if (request.template_code !== VAT_TEMPLATE_CODE) return;
+  request.items.forEach((line, i) => {
+    if (LINE_TYPES_NEEDING_TAX_RATE.has(line.line_type) && line.tax_rate === undefined) {
+      context.addIssue({ code: 'custom', path: ['items', i, 'tax_rate'], message: 'required on a VAT invoice (template 1)' });
+    }
+  });
+});
+
 export type SimBuyer = z.output<typeof BuyerRules>;
 export type SimLine = z.output<typeof LineRules>;
-export type SimCreateRequest = z.output<typeof CreateRequestRules>;
+export type SimCreateRequest = z.output<typeof CreateRequestShape>;

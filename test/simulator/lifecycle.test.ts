@@ -187,6 +187,11 @@ describe('validation of create', () => {
     ['fractional line_number', { items: [{ line_number: 1.5, line_type: 1, item_name: 'x' }] }, /items\.0\.line_number/],
     ['issued_date that is no calendar day', { issued_date: '2025-02-30 08:00:00' }, /issued_date: not a real date/],
     ['missing buyer', { buyer: undefined }, /buyer/],
+    [
+      'VAT goods line without tax_rate (§5.3)',
+      { items: [{ line_number: 1, line_type: 1, item_name: 'x', tax_rate: 10 }, { line_number: 2, line_type: 2, item_name: 'quà' }] },
+      /items\.1\.tax_rate: required on a VAT invoice/,
+    ],
   ];
   it.each(cases)('400 naming the field: %s', async (_name, overrides, message) => {
     const reply = await sim.api.create(invoiceBody({ reference_code: uniqueRef('bad'), ...overrides }));
@@ -196,6 +201,24 @@ describe('validation of create', () => {
 
   // SePay does not document refusing unknown keys, so the simulator ignores them; catching typos
   // such as `taxrate` is the client's job. Neither are sign rules or lengths documented.
+  it('accepts lines without tax_rate on a sales invoice, and notes without one on a VAT invoice', async () => {
+    const sales = invoiceBody({
+      reference_code: uniqueRef('sales'),
+      template_code: SALES_TEMPLATE.template_code,
+      invoice_series: SALES_TEMPLATE.invoice_series,
+      items: [{ line_number: 1, line_type: 1, item_name: 'A', quantity: 1, unit_price: 4500000 }],
+    });
+    expect((await sim.api.create(sales)).status).toBe(200);
+    const vatWithNote = invoiceBody({
+      reference_code: uniqueRef('vat-note'),
+      items: [
+        { line_number: 1, line_type: 1, item_name: 'A', quantity: 1, unit_price: 100, tax_rate: 10 },
+        { line_number: 2, line_type: 4, item_name: 'Hàng tặng không thu tiền' },
+      ],
+    });
+    expect((await sim.api.create(vatWithNote)).status).toBe(200);
+  });
+
   it('ignores unknown keys at every level and accepts what the docs leave open', async () => {
     const ref = uniqueRef('lenient');
     const body = invoiceBody({
