@@ -1,9 +1,10 @@
-/** With a state file, a restarted simulator keeps its invoices, jobs, counters and tokens. */
+/** With a state file, a restarted simulator keeps its invoices, jobs, counters, tokens and modes. */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startSimulator, type RunningSimulator } from '../../simulator/server.js';
+import { SimulatorControl } from '../../simulator/control-client.js';
+import { DEFAULT_MODES, startSimulator, type RunningSimulator } from '../../simulator/server.js';
 import { SimApi, invoiceBody } from './harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sepay-sim-'));
@@ -45,6 +46,27 @@ describe('persistence', () => {
     await api.issueDraft('kept-pending');
     expect((await api.detail('kept-pending')).body.data.invoice_number).toBe('2');
     expect((await api.call('GET', '/v1/usage')).body.data.quota_remaining).toBe('9998');
+  });
+
+  it('keeps the modes across a restart, and loads a file written before modes existed', async () => {
+    const modesFile = join(dir, 'modes.json');
+    const first = await startSimulator({ port: 0, stateFile: modesFile });
+    running.push(first);
+    await new SimulatorControl(first.baseUrl).setModes({ singleActiveToken: true, trackingNotFoundChecks: 2 });
+    await first.close();
+    const saved = JSON.parse(readFileSync(modesFile, 'utf8')) as Record<string, unknown>;
+    expect(saved.modes).toEqual({ ...DEFAULT_MODES, singleActiveToken: true, trackingNotFoundChecks: 2 });
+
+    const second = await startSimulator({ port: 0, stateFile: modesFile });
+    running.push(second);
+    expect(await new SimulatorControl(second.baseUrl).modes()).toEqual({ ...DEFAULT_MODES, singleActiveToken: true, trackingNotFoundChecks: 2 });
+    await second.close();
+
+    delete saved.modes;
+    writeFileSync(modesFile, JSON.stringify(saved));
+    const third = await startSimulator({ port: 0, stateFile: modesFile });
+    running.push(third);
+    expect(await new SimulatorControl(third.baseUrl).modes()).toEqual(DEFAULT_MODES);
   });
 
   it('refuses to start from a corrupt state file', async () => {
