@@ -106,8 +106,3 @@ export async function sendRaw(address: { host: string; port: number }, request: 
   };
 }
 
-/** A normal `GET`, over the same raw path, for the "still answers" checks. */
-export function rawGet(path: string, headers: Record<string, string> = {}): RawRequest {
-  const lines = Object.entries({ host: '127.0.0.1', connection: 'close', ...headers }).map(([name, value]) => `${name}: ${value}`);
-  return { parts: [`GET ${path} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`], deadlineMs: 5_000 };
-}
