@@ -2,13 +2,15 @@
  * What the worker process reports about itself: Prometheus metrics on WORKER_METRICS_ADDRESS
  * (the SDK's runtime metrics and the project's, see `metrics.ts`) and, when WORKER_TRACING is on,
  * OpenTelemetry spans (`tracing.ts`). Installs the SDK Runtime, which is process-wide and must
- * come before the first connection.
+ * come before the first connection. With payload encryption on, neither its log lines nor its spans
+ * carry failure messages or stacks (they may quote the buyer): types, codes and ids only.
  */
 import type { MetricMeter } from '@temporalio/common';
-import { Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { WorkerConfig } from './config.js';
 import { prebuiltBundlePath } from './create-worker.js';
 import { invoiceWaitMetrics, prometheusExporter, sepayRequestMetrics } from './metrics.js';
+import { redactingLogger } from './redacting-logger.js';
 import type { SupervisorOptions } from './supervisor.js';
 import { OTEL_WORKFLOW_INTERCEPTORS, spanExporterFor, startTracing, type Tracing } from './tracing.js';
 
@@ -20,12 +22,15 @@ export interface WorkerTelemetry {
 }
 
 export function installTelemetry(config: WorkerConfig): WorkerTelemetry {
+  const redactFailures = config.payloadEncryption !== undefined;
   Runtime.install({
+    // The SDK's default logger; sdk-core's log lines are forwarded to it as well.
+    logger: redactFailures ? redactingLogger(new DefaultLogger('INFO')) : new DefaultLogger('INFO'),
     // Signals are main.ts's, not the Runtime's: a stop must also end a wait between connection attempts.
     shutdownSignals: [],
     telemetryOptions: config.metricsAddress ? { metrics: prometheusExporter(config.metricsAddress) } : undefined,
   });
-  const tracing = config.tracing === 'off' ? undefined : startTracing(spanExporterFor(config.tracing));
+  const tracing = config.tracing === 'off' ? undefined : startTracing(spanExporterFor(config.tracing), { redactFailures });
   return {
     workerOptions: telemetryWorkerOptions(config, Runtime.instance().metricMeter, tracing),
     shutdown: async () => tracing?.shutdown(),

@@ -8,6 +8,9 @@
  * the workflow code (`OTEL_WORKFLOW_INTERCEPTORS`): the worker adds them when it bundles the
  * sources, and `npm run build` writes traced variants of the prebuilt bundles. They leave the
  * sandbox through the `exporter` sink, which the SDK does not call while replaying.
+ *
+ * With payload encryption on, failure messages and stack traces are dropped from every span before
+ * export (`redacting-span-exporter.ts`): history keeps them encrypted, spans must not leak them.
  */
 import { createRequire } from 'node:module';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
@@ -21,6 +24,7 @@ import {
 } from '@temporalio/interceptors-opentelemetry';
 import type { ActivityInterceptorsFactory, WorkerOptions } from '@temporalio/worker';
 import type { WorkerConfig } from './config.js';
+import { RedactingSpanExporter } from './redacting-span-exporter.js';
 
 /** The workflow interceptors module the SDK package ships, for `bundleWorkflowCode`. */
 export const OTEL_WORKFLOW_INTERCEPTORS = createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
@@ -40,10 +44,15 @@ export function spanExporterFor(mode: Exclude<WorkerConfig['tracing'], 'off'>): 
   return mode === 'otlp' ? new OTLPTraceExporter() : new ConsoleSpanExporter();
 }
 
+export interface TracingOptions {
+  /** Payload encryption is on: no failure message or stack trace leaves in a span. */
+  redactFailures?: boolean;
+}
+
 /** Registers the process-wide tracer provider the activity interceptors use, exporting to `exporter`. */
-export function startTracing(exporter: SpanExporter): Tracing {
+export function startTracing(exporter: SpanExporter, { redactFailures = false }: TracingOptions = {}): Tracing {
   const resource = new Resource({ 'service.name': DEFAULT_SERVICE_NAME }).merge(detectResourcesSync({ detectors: [envDetectorSync] }));
-  const processor = new BatchSpanProcessor(exporter);
+  const processor = new BatchSpanProcessor(redactFailures ? new RedactingSpanExporter(exporter) : exporter);
   const provider = new NodeTracerProvider({ resource, spanProcessors: [processor] });
   provider.register();
   return {
