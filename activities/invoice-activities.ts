@@ -8,6 +8,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { CreateInvoiceRequest, InvoiceDetail, SepayClient, TokenProvider } from '../sepay/index.js';
 import { issuedInvoiceDiffers } from '../workflows/invoice-failures.js';
+import { describeVatLinesMissingTaxRate } from '../workflows/invoice-rules.js';
 import { referenceCodeFor } from '../workflows/reference-code.js';
 import { FailureType } from '../workflows/failure-types.js';
 import type { InvoiceContent } from '../workflows/input.js';
@@ -72,6 +73,8 @@ export type ReferenceCodeState =
       referenceCode: string;
       invoiceNumber: string;
       providerAccountId: string;
+      /** Made by hand in SePay's web UI: never adopted, never deleted by us. */
+      manual: boolean;
       /** Empty when SePay holds what this run asks for. */
       differences: string[];
     };
@@ -171,11 +174,17 @@ export function createActivities(deps: InvoiceActivityDeps) {
       invoice_series: invoice.invoice_series ?? defaults.invoiceSeries,
     };
     const missing = (['provider_account_id', 'template_code', 'invoice_series'] as const).filter((key) => !content[key]);
-    if (missing.length > 0) {
+    const issues = [
+      ...missing.map((key) => `invoice.${key}: required (no worker default is configured)`),
+      // Only now is the template known when the worker's default filled it in.
+      ...describeVatLinesMissingTaxRate(content, content.template_code),
+    ];
+    if (issues.length > 0) {
       throw ApplicationFailure.create({
         type: FailureType.InvalidInvoiceInput,
-        message: `${missing.map((key) => `invoice.${key}`).join(', ')}: required (no worker default is configured)`,
+        message: `invalid invoice input: ${issues.join('; ')}`,
         nonRetryable: true,
+        details: [{ issues }],
       });
     }
     return content as T & { provider_account_id: string; template_code: string; invoice_series: string };
@@ -315,6 +324,7 @@ export function createActivities(deps: InvoiceActivityDeps) {
           referenceCode,
           invoiceNumber: detail.invoice_number,
           providerAccountId: wanted.provider_account_id,
+          manual: detail.source === 'manual',
           differences: describeDifferences(detail, wanted),
         };
       }

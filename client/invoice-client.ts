@@ -33,7 +33,7 @@ import { InvoiceStage as InvoiceStageKey } from '../workflows/search-attributes.
 import { DEFAULT_TASK_QUEUE } from '../workflows/task-queue.js';
 import { invoiceListQuery, toInvoiceListEntry, type InvoiceListEntry } from './invoice-listing.js';
 import { validateIssueInput } from './issue-input.js';
-import { referenceGenerationAfter } from './reference-generation.js';
+import { earlierRunRequestedIssue, referenceGenerationAfter } from './reference-generation.js';
 
 export type InvoiceWorkflowHandle = WorkflowHandle<typeof issueInvoiceWorkflow>;
 
@@ -98,6 +98,7 @@ export class InvoiceClient {
     const previous = await this.describeLatestRun(workflowId);
     if (options.referenceGeneration === undefined) {
       input.options.referenceGeneration = referenceGenerationAfter(previous) ?? input.options.referenceGeneration;
+      input.options.earlierRunRequestedIssue = earlierRunRequestedIssue(previous);
     }
     try {
       const handle = await this.client.workflow.start<typeof issueInvoiceWorkflow>('issueInvoiceWorkflow', {

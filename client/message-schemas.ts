@@ -9,6 +9,8 @@ import { type CancellationView, type InvoiceStage, type InvoiceStatus, type Issu
 
 export const InvoiceStageSchema = z.enum([
   'authenticating',
+  'inspecting',
+  'replacing-draft',
   'awaiting-approval',
   'creating',
   'awaiting-creation',
@@ -60,6 +62,7 @@ export const InvoiceStatusSchema = z.object({
   approvedBy: z.string().optional(),
   cancellation: CancellationViewSchema.optional(),
   lastError: z.object({ type: z.string(), message: z.string() }).optional(),
+  draft: z.string().optional(),
   result: IssueInvoiceResultSchema.optional(),
 });
 

@@ -1,7 +1,9 @@
 /**
  * SePay never accepts a reference code twice. When an earlier run for the same key ended without
  * completing, the next run reuses its reference code unless that run spent it (a failed create job
- * or a deleted draft), in which case it moves on to the next generation.
+ * or a deleted draft), in which case it moves on to the next generation. The next run is also told
+ * when the earlier one had already sent the issue request for the code it reuses: the draft it
+ * finds there is being issued, not waiting for approval.
  */
 import { type WorkflowExecutionStatusName } from '@temporalio/client';
 import { MemoKey } from '../workflows/messages.js';
@@ -21,4 +23,10 @@ export function referenceGenerationAfter(previous: PreviousRun | undefined): num
   const recorded = previous.memo?.[MemoKey.referenceGeneration];
   const generation = typeof recorded === 'number' && Number.isInteger(recorded) && recorded >= 1 ? recorded : 1;
   return previous.memo?.[MemoKey.referenceCodeSpent] === true ? generation + 1 : generation;
+}
+
+/** Whether the earlier run sent the issue request for the code the next run reuses. */
+export function earlierRunRequestedIssue(previous: PreviousRun | undefined): boolean {
+  if (!previous || !ENDED_WITHOUT_RESULT.has(previous.status.name)) return false;
+  return previous.memo?.[MemoKey.referenceCodeSpent] !== true && previous.memo?.[MemoKey.issueRequested] === true;
 }

@@ -28,6 +28,16 @@ export function cancelledAtSepay(referenceCode: string, invoiceNumber: string | 
   });
 }
 
+/** A draft made in SePay's web UI holds the key's code: not ours to issue or delete. */
+export function madeByHand(referenceCode: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: FailureType.SepayReferenceConflict,
+    message: `reference code ${referenceCode} belongs to a draft made in SePay's web UI; it was neither issued nor deleted`,
+    nonRetryable: true,
+    details: [{ referenceCode, spent: false }],
+  });
+}
+
 /** Deleting the draft of a cancelled or failed run failed: it may still be at SePay. */
 export function compensationFailed(referenceCode: string, cause: unknown): ApplicationFailure {
   return ApplicationFailure.create({

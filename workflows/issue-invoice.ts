@@ -18,7 +18,7 @@ import { CancellationScope, isCancellation, patched } from '@temporalio/workflow
 import { msToNumber } from '@temporalio/common';
 import type { IssueOutcome, JobOutcome } from '../activities/index.js';
 import type { IssueInvoiceInput, ParsedIssueInvoiceInput } from './input.js';
-import { cancelledAtSepay, compensationFailed, issuedInvoiceDiffers } from './invoice-failures.js';
+import { cancelledAtSepay, compensationFailed, issuedInvoiceDiffers, madeByHand } from './invoice-failures.js';
 import { InvoiceRun } from './invoice-run.js';
 import { issueInvoiceWorkflowV2 } from './legacy/issue-invoice-v2.js';
 import type { IssuedInvoice, IssueInvoiceResult } from './messages.js';
@@ -120,6 +120,7 @@ class InvoiceSteps {
       });
       if (found.status === 'absent') return 'nothing';
       if (found.status === 'cancelled') throw cancelledAtSepay(found.referenceCode, found.invoiceNumber);
+      if (found.manual && found.status === 'draft') throw madeByHand(found.referenceCode);
       this.run.created(found.providerAccountId, undefined);
       if (found.status === 'issued') {
         if (found.differences.length > 0) throw issuedInvoiceDiffers(found.referenceCode, found.invoiceNumber, found.differences);

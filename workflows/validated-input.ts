@@ -19,8 +19,9 @@ export async function parsedInput(rawInput: unknown, { legacy = false } = {}): P
   try {
     // Not cancellable: a cancel that arrives meanwhile is honoured by the steps that follow.
     if (!legacy || patched(VALIDATE_OUTSIDE_SANDBOX)) return await CancellationScope.nonCancellable(() => validation.parseIssueInput(rawInput));
-    const { parseIssueInput } = await import(/* webpackMode: "eager" */ './input-parser.js');
-    return parseIssueInput(rawInput);
+    // The rules those runs were validated by: stricter ones would change what their replay decides.
+    const { parseLegacyIssueInput } = await import(/* webpackMode: "eager" */ './input-parser.js');
+    return parseLegacyIssueInput(rawInput);
   } catch (error) {
     countEndedRun('failed');
     throw error instanceof ActivityFailure ? error.cause : error;

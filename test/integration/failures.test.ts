@@ -48,22 +48,25 @@ describe('typed failures', () => {
 
   it('SepayReferenceConflict when another invoice already holds the reference code', async () => {
     const key = uniqueKey('taken');
-    const sepay = new SepayClient({ environment: { baseUrl: env.simulator.baseUrl }, clientId: DEFAULT_CLIENT_ID, clientSecret: DEFAULT_CLIENT_SECRET });
-    const { tracking_code } = await sepay.createInvoice({
-      ...sampleInvoice,
-      provider_account_id: SEEDED_ACCOUNT_ID,
-      template_code: '1',
-      invoice_series: 'C25TAT',
-      issued_date: '2026-01-02 09:00:00',
-      reference_code: key,
-      is_draft: true,
-      buyer: { name: 'Someone else entirely' },
-    });
-    while ((await sepay.checkCreate(tracking_code)).status === 'Pending');
+    // A draft made by hand in SePay's web UI under the key's code: not ours to issue or delete.
+    await env.sim.addManualInvoice(
+      {
+        ...sampleInvoice,
+        template_code: '1',
+        invoice_series: 'C25TAT',
+        provider_account_id: SEEDED_ACCOUNT_ID,
+        issued_date: '2026-01-02 09:00:00',
+        reference_code: key,
+        buyer: { name: 'Someone else entirely' },
+      },
+      'draft',
+    );
 
     const failure = await failureOf((await env.start(key)).result());
     expect(failure.type).toBe(FailureType.SepayReferenceConflict);
     expect(failure.nonRetryable).toBe(true);
+    const [held] = (await env.sim.invoices()).invoices;
+    expect(held).toMatchObject({ reference_code: key, status: 'draft', source: 'manual' });
   });
 
   it('SepayJobFailed when SePay reports the create job Failed', async () => {
@@ -85,7 +88,7 @@ describe('typed failures', () => {
   it('DeadlineExceeded when SePay stays Pending past the creation deadline', async () => {
     const key = uniqueKey('stuck');
     await env.sim.addFault({ endpoint: 'create', kind: 'job-pending-forever' });
-    const handle = await env.start(key, { creationTimeout: '2s' });
+    const handle = await env.start(key, { creationTimeout: '2s', pollFastPhase: '1s' });
     const failure = await failureOf(handle.result());
     expect(failure.type).toBe(FailureType.DeadlineExceeded);
   });
