@@ -3,11 +3,19 @@
 # their schemas to the version this image ships. Safe to re-run on every deploy: a database that
 # exists is kept, a schema that exists is only brought up to date.
 #   POSTGRES_SEEDS, DB_PORT        where PostgreSQL listens
-#   POSTGRES_USER, POSTGRES_PWD    from deploy/temporal/.env (POSTGRES_PWD is the server's name for it)
+#   POSTGRES_USER, POSTGRES_PWD    from deploy/temporal/.env (POSTGRES_PWD is the server's name for it);
+#                                  an empty password or the example's `change-me` stops it (exit 2), and
+#                                  with it the whole stack, which waits for this job
 set -eu
 : "${POSTGRES_SEEDS:?must name the PostgreSQL host}"
 : "${POSTGRES_USER:?must be set in deploy/temporal/.env}"
 : "${POSTGRES_PWD:?must be set in deploy/temporal/.env}"
+case "$POSTGRES_PWD" in
+  change-me)
+    echo "POSTGRES_PWD in deploy/temporal/.env is still the example's password: choose your own (e.g. openssl rand -base64 24)" >&2
+    exit 2
+    ;;
+esac
 if [ "${POSTGRES_PASSWORD:-$POSTGRES_PWD}" != "$POSTGRES_PWD" ]; then
   echo "POSTGRES_PASSWORD (PostgreSQL's name) and POSTGRES_PWD (Temporal's) differ in deploy/temporal/.env: they must be equal" >&2
   exit 2

@@ -166,6 +166,21 @@ describe('secrets', () => {
     }
   });
 
+  it('never travel on a command line, where every local user reads them (/proc/PID/cmdline)', () => {
+    for (const [name, definition] of services) {
+      const commandLine = [definition.entrypoint ?? [], definition.command ?? []].flat().join(' ');
+      expect(commandLine, name).not.toMatch(/--(client-secret|client-id|codec-auth|password|api-key)\b|SECRET|PASSWORD|PWD|_KEYS?\b/);
+    }
+  });
+
+  it("keep the workers' env file (SePay credentials, encryption keys) to the workers; the simulator reads its own", () => {
+    const readers = services.filter(([, definition]) => envFilesOf(definition).includes('deploy/worker/.env')).map(([name]) => name);
+    expect(readers).toEqual(['worker']);
+    const simulator = service(compose, 'sepay-simulator');
+    expect(envFilesOf(simulator)).toEqual(['deploy/simulator/.env']);
+    expect(readEnvFile(exampleOf('deploy/simulator/.env'))).toEqual({ SEPAY_CLIENT_ID: expect.any(String), SEPAY_CLIENT_SECRET: expect.any(String) });
+  });
+
   it('name every variable the stack needs in the examples', () => {
     expect(Object.keys(readEnvFile(exampleOf('deploy/temporal/.env')))).toEqual(expect.arrayContaining(['POSTGRES_USER', 'POSTGRES_PASSWORD', 'POSTGRES_PWD']));
     expect(Object.keys(readEnvFile(exampleOf('deploy/worker/.env')))).toEqual(expect.arrayContaining(['SEPAY_CLIENT_ID', 'SEPAY_CLIENT_SECRET']));
