@@ -171,18 +171,19 @@ describe('payload encryption', () => {
     const server = await startCodecServer({ codec: new AesGcmPayloadCodec(keyringOf(k1)), token, port: 0, logger });
     try {
       const cli = await ensureTemporalCli();
-      const show = (...auth: string[]) =>
+      // The endpoint and the token in the CLI's environment, as docs/encryption.md shows: on a
+      // command line, every local user could read the token in /proc/PID/cmdline.
+      const show = (codecEnv: Record<string, string>, ...args: string[]) =>
         promisify(execFile)(cli, [
           'workflow', 'show',
           '--address', inject('temporalAddress'),
           '--namespace', inject('temporalNamespace'),
           '--workflow-id', workflowIdFor(key),
-          '--codec-endpoint', server.url,
-          ...auth,
+          ...args,
           '--output', 'json',
-        ], { timeout: 60_000 });
+        ], { timeout: 60_000, env: { PATH: process.env.PATH, HOME: process.env.HOME, TEMPORAL_CODEC_ENDPOINT: server.url, ...codecEnv } });
 
-      const { stdout } = await show('--codec-auth', `Bearer ${token}`);
+      const { stdout } = await show({ TEMPORAL_CODEC_AUTH: `Bearer ${token}` });
       const shown = JSON.parse(stdout) as { events: { workflowExecutionStartedEventAttributes: { input: { payloads: PayloadJson[] } } }[] };
       const input = fromPayloadJson(shown.events[0]?.workflowExecutionStartedEventAttributes.input.payloads[0] ?? {});
       expect(metadataOf(input).encoding).toBe('json/plain');
@@ -190,7 +191,7 @@ describe('payload encryption', () => {
 
       served.length = 0;
       // The CLI retries a failing codec until its command times out: keep that short.
-      const refused = await show('--command-timeout', '3s').then(
+      const refused = await show({}, '--command-timeout', '3s').then(
         ({ stdout: leaked }) => leaked,
         (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ''}${error.stderr ?? ''}`,
       );
