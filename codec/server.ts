@@ -116,7 +116,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     };
     req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+    // The client hung up or was cut off mid-body (timeout): its problem, not an unexpected error.
+    req.on('error', () => reject(new HttpError(400, 'the request body was cut off')));
   });
 }
 

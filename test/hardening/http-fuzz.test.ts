@@ -188,9 +188,10 @@ describe.sequential('every endpoint we serve survives malformed requests', () =>
       const decoded = (await (await post('decode', encoded)).json()) as { payloads: PayloadJson[] };
       expect(decoded.payloads.map((json) => defaultPayloadConverter.fromPayload(fromPayloadJson(json)))).toEqual([{ buyer: 'Ánh Dương' }]);
     });
-    it('logged no secret and no raw request', () => {
+    it('logged no secret and no raw request: one line per answer, of method, operation and status only', () => {
       expect(logged.length).toBeGreaterThan(0);
       expectNoSecretIn(logged);
+      expect(logged.filter((line) => !/^[A-Z-]+ (encode|decode|unknown) \d{3}( \(\d+ payloads\))?$/.test(line))).toEqual([]);
     });
   });
 
