@@ -5,6 +5,7 @@
  * the worker's whole output (the SDK's and sdk-core's log lines, the exported spans) is searched.
  */
 import { Client, Connection } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { FailureType, InvoiceClient } from '../../client/index.js';
 import { dataConverterFromEnv } from '../../codec/data-converter.js';
@@ -23,7 +24,7 @@ describe('no SePay message text in logs or spans when payloads are encrypted', (
   let simulator: RunningSimulator;
   let worker: WorkerProcess;
   let invoices: InvoiceClient;
-  const failures: { type: string | undefined; message: string }[] = [];
+  const failures: ApplicationFailure[] = [];
 
   beforeAll(async () => {
     simulator = await startSimulator({ port: 0 });
