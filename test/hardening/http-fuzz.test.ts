@@ -48,7 +48,7 @@ interface Sent {
   outcome: RawOutcome;
 }
 
-async function sendAll(address: { host: string; port: number }, requests: LabelledRequest[]): Promise<Sent[]> {
+async function sendAll(endpoint: string, address: { host: string; port: number }, requests: LabelledRequest[]): Promise<Sent[]> {
   const sent: Sent[] = [];
   let next = 0;
   const lane = async () => {
@@ -63,7 +63,7 @@ async function sendAll(address: { host: string; port: number }, requests: Labell
     const key = outcome.status !== undefined ? String(outcome.status) : outcome.end;
     tally[key] = (tally[key] ?? 0) + 1;
   }
-  console.log(`port ${address.port}: ${sent.length} requests, outcomes ${JSON.stringify(tally)}`);
+  console.log(`${endpoint}: ${sent.length} requests, outcomes ${JSON.stringify(tally)}`);
   return sent;
 }
 
@@ -101,7 +101,7 @@ describe.sequential('every endpoint we serve survives malformed requests', () =>
         onUnexpectedError: logInto(logged),
       });
       const target: FuzzTarget = { paths: ['/livez', '/readyz', '/'], credentials: [{ Authorization: `Bearer ${bearerSecret}` }], marker };
-      sent = await sendAll({ host: '127.0.0.1', port: Number(new URL(server.url).port) }, batchFor(0, target));
+      sent = await sendAll('health', { host: '127.0.0.1', port: Number(new URL(server.url).port) }, batchFor(0, target));
     });
     afterAll(() => server?.close());
 
@@ -134,7 +134,7 @@ describe.sequential('every endpoint we serve survives malformed requests', () =>
         await Promise.race([once(child.stdout!, 'data'), once(child, 'exit')]);
       }
       const target: FuzzTarget = { paths: ['/metrics', '/', '/metrics/'], credentials: [{ Authorization: `Bearer ${bearerSecret}` }], marker };
-      sent = await sendAll({ host: '127.0.0.1', port }, batchFor(1, target));
+      sent = await sendAll('metrics', { host: '127.0.0.1', port }, batchFor(1, target));
     }, 60_000);
     afterAll(async () => {
       if (child && child.exitCode === null) {
@@ -171,7 +171,7 @@ describe.sequential('every endpoint we serve survives malformed requests', () =>
         credentials: [{ Authorization: `Bearer ${codecToken}` }, { Authorization: `Bearer ${codecToken}`, 'Content-Type': 'application/json' }, { Authorization: `Bearer ${bearerSecret}` }],
         marker,
       };
-      sent = await sendAll({ host: '127.0.0.1', port: server.port }, batchFor(2, target));
+      sent = await sendAll('codec server', { host: '127.0.0.1', port: server.port }, batchFor(2, target));
     });
     afterAll(() => server?.close());
 
@@ -210,7 +210,7 @@ describe.sequential('every endpoint we serve survives malformed requests', () =>
         credentials: [{ Authorization: basic(clientSecret) }, { Authorization: `Bearer ${accessToken}`, 'Content-Type': 'application/json' }, { Authorization: `Bearer ${bearerSecret}` }],
         marker,
       };
-      sent = await sendAll({ host: '127.0.0.1', port: simulator.port }, batchFor(3, target));
+      sent = await sendAll('simulator', { host: '127.0.0.1', port: simulator.port }, batchFor(3, target));
     });
     afterAll(() => simulator?.close());
 
