@@ -31,6 +31,7 @@ import {
 } from './messages.js';
 import { referenceCodeFor } from './reference-code.js';
 import { countEndedRun, errorView, failureDetails, toWorkflowFailure } from './run-outcome.js';
+import { isUnencryptedPayload } from './unencrypted-payload.js';
 import { InvoiceNumber, InvoiceReferenceCode, InvoiceStage as InvoiceStageKey, ProviderAccountId } from './search-attributes.js';
 
 export class InvoiceRun {
@@ -44,7 +45,11 @@ export class InvoiceRun {
   constructor(rawInput: unknown) {
     this.status = startingStatus(rawInput);
     setHandler(getInvoiceStatusQuery, () => this.status);
-    setHandler(cancelInvoiceSignal, ({ reason }) => this.cancel(reason, 'signal'));
+    // A message sent in clear to a worker that requires encryption arrives as a marker
+    // (workflows/unencrypted-payload.ts): it neither cancels nor approves anything.
+    setHandler(cancelInvoiceSignal, (request) => {
+      if (!isUnencryptedPayload(request)) this.cancel(request.reason, 'signal');
+    });
     setHandler(
       requestCancellationUpdate,
       ({ reason }) => {
@@ -52,15 +57,16 @@ export class InvoiceRun {
         return { accepted: true, stage: this.status.stage };
       },
       {
-        validator: (_request) => {
+        validator: (request) => {
+          if (isUnencryptedPayload(request)) throw new Error('refused: the request was not encrypted and this worker requires encryption');
           if (this.status.pointOfNoReturn) throw new Error(`too late to cancel: the invoice is being issued (stage ${this.status.stage})`);
         },
       },
     );
-    setHandler(approveIssuanceSignal, ({ approvedBy }) => {
-      if (this.status.approval !== 'waiting') return;
+    setHandler(approveIssuanceSignal, (request) => {
+      if (this.status.approval !== 'waiting' || isUnencryptedPayload(request)) return;
       this.status.approval = 'approved';
-      this.status.approvedBy = approvedBy;
+      this.status.approvedBy = request.approvedBy;
     });
     // Workflow cancellation (Web UI button, handle.cancel()) means the same as the cancel signal.
     CancellationScope.current().cancelRequested.catch(() => this.cancel('cancelled through Temporal', 'workflow-cancel'));

@@ -228,6 +228,9 @@ describe('payload encryption', () => {
     // The keyed client still gets answers from the same run: the worker did not stall on the signal.
     const status = await env.client.workflow.getHandle(workflowIdFor(key)).query(getInvoiceStatusQuery);
     expect(JSON.stringify(status)).not.toContain(buyer.name);
+    // Ignored, not taken as a cancel without a reason: the run still waits for approval.
+    expect(status).toMatchObject({ stage: 'awaiting-approval' });
+    expect(status.cancellation).toBeUndefined();
     await invoices.cancel(key, 'cleanup');
   });
   it('after a key rotation, reads and finishes the invoices written under the old key and writes new ones under the new key', async () => {

@@ -128,17 +128,17 @@ describe('redeploying a patched workflow change while invoices wait', () => {
 
     for (const [index, run] of waiting.entries()) {
       const history = await run.fetchHistory();
-      // Build B followed build A's path: no marker, credentials checked once.
+      // Build B followed build A's path: no marker, no preflight credentials check.
       expect(patchMarkers(history)).not.toContain(PREFLIGHT_PATCH_ID);
-      expect(scheduledActivities(history, 'verifyCredentials')).toBe(1);
+      expect(scheduledActivities(history, 'verifyCredentials')).toBe(0);
       oldHistories.push(history);
       await saveHistory(run, `redeploy-${WAITING_RUNS[index]!.label}`);
     }
     for (const run of [freshWaiting, freshDirect]) {
       const history = await run.fetchHistory();
-      // The marker records that this run took the new branch, and it did: preflight + the workflow's own check.
+      // The marker records that this run took the new branch, and it did: the preflight check ran.
       expect(patchMarkers(history)).toContain(PREFLIGHT_PATCH_ID);
-      expect(scheduledActivities(history, 'verifyCredentials')).toBe(2);
+      expect(scheduledActivities(history, 'verifyCredentials')).toBe(1);
       newHistories.push(history);
     }
   });

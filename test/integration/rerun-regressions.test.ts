@@ -11,6 +11,7 @@ import { FailureType } from '../../workflows/failure-types.js';
 import type { IssueInvoiceInput } from '../../workflows/input.js';
 import { getInvoiceStatusQuery, requestCancellationUpdate, type IssueInvoiceResult } from '../../workflows/messages.js';
 import { referenceCodeFor } from '../../workflows/reference-code.js';
+import { saveHistory } from '../support/histories.js';
 import { fastPolling, sampleInvoice, uniqueKey, useInvoiceTestEnv } from '../support/invoice-test-env.js';
 import { failureOf, waitForStage } from '../support/workflow-assertions.js';
 
@@ -68,6 +69,7 @@ describe('finding 1: a re-run after a run ended past the point of no return', ()
     await terminatedWhileIssuing(key, options(), { settle: true });
     const rerun = await invoices().issue(key, sampleInvoice, options());
     const result = await rerun.handle.result();
+    await saveHistory(rerun.handle, 'rerun-finds-issued');
     const [atSepay] = await invoicesOfKey(key);
     expect(issuedNumber(result)).toBe(atSepay!.invoice_number);
     expect(atSepay!.issue_requests).toBe(1);
@@ -105,6 +107,7 @@ describe('finding 1: a re-run after a run ended past the point of no return', ()
     await eventually(() => rerun.handle.query(getInvoiceStatusQuery), (status) => status.stage === 'awaiting-issuance', 'the re-run follows the issuance');
     await env.sim.clearFaults();
     const result = await rerun.handle.result();
+    await saveHistory(rerun.handle, 'rerun-follows-pending-issue');
     const [atSepay] = await invoicesOfKey(key);
     expect(issuedNumber(result)).toBe(atSepay!.invoice_number);
     expect(atSepay!.status).toBe('issued');
@@ -119,6 +122,7 @@ it('finding 2: a direct-mode re-run over a draft left by a failed issue job issu
 
   const rerun = await invoices().issue(key, sampleInvoice, options({ mode: 'direct' }));
   const result = await rerun.handle.result();
+  await saveHistory(rerun.handle, 'rerun-direct-over-draft');
   const [atSepay] = await invoicesOfKey(key);
   expect(atSepay!.status).toBe('issued');
   expect(issuedNumber(result)).not.toBe('0');
@@ -133,6 +137,7 @@ it('finding 3: a re-run with a corrected unit price replaces the stale draft and
 
   const rerun = await invoices().issue(key, correctedInvoice, options());
   const result = await rerun.handle.result();
+  await saveHistory(rerun.handle, 'rerun-replaces-stale-draft');
   if (result.outcome !== 'issued') throw new Error('expected issued');
   const atSepay = await invoicesOfKey(key);
   const stale = atSepay.find((invoice) => invoice.reference_code === key)!;
@@ -158,6 +163,7 @@ it('finding 5: an issue response lost and then a failed issue job ends SepayJobF
   await env.sim.addFault({ endpoint: 'issue', kind: 'job-fail', message: 'Ký số thất bại' });
   const handle = await env.start(uniqueKey('lost-then-failed'), { ...options(), issuanceTimeout: '1 minute' });
   const failure = await failureOf(handle.result());
+  await saveHistory(handle, 'issue-lost-then-job-failed');
   expect(failure.type).toBe(FailureType.SepayJobFailed);
 });
 
@@ -174,6 +180,7 @@ it('finding 6: a code taken with nothing behind it is recorded spent, and the ne
 
   const second = await invoices().issue(key, sampleInvoice, options({ creationTimeout: '4s' }));
   const failure = await failureOf(second.handle.result());
+  await saveHistory(second.handle, 'reference-code-spent');
   expect(failure.type).toBe(FailureType.SepayReferenceConflict);
   expect((await second.handle.describe()).memo).toMatchObject({ referenceCodeSpent: true });
 
@@ -207,6 +214,7 @@ it('finding 9: a compensation that cannot delete the draft ends CompensationFail
   const answer = await handle.executeUpdate(requestCancellationUpdate, { args: [{ reason: 'wrong order' }] });
   expect(answer.accepted).toBe(true);
   const failure = await failureOf(handle.result());
+  await saveHistory(handle, 'compensation-failed');
   expect(failure.type).toBe(FailureType.CompensationFailed);
   expect(failure.message).toContain(key);
   const status = await handle.query(getInvoiceStatusQuery);
@@ -224,4 +232,5 @@ it('a cancel update before the point of no return is still refused once SePay is
   expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
   await env.sim.clearFaults();
   expect((await rerun.handle.result()).outcome).toBe('issued');
+  await saveHistory(rerun.handle, 'rerun-found-issuing-refuses-cancel');
 });
