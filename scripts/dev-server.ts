@@ -23,8 +23,6 @@ export interface DevServerOptions {
   /** Fixed frontend port; default a free one. */
   port?: number;
   uiPort?: number;
-  /** Remote codec endpoint the Web UI uses to decode payloads. */
-  uiCodecEndpoint?: string;
   log?: (line: string) => void;
 }
 
@@ -73,8 +71,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   ];
   if (options.dbFile) args.push('--db-filename', options.dbFile);
   if (uiPort !== undefined) {
+    // No server-wide codec endpoint: its URL carries the codec token, and a command line is readable
+    // by every local user. Operators enter it in their own browser (docs/encryption.md).
     args.push('--ui-ip', '127.0.0.1', '--ui-port', String(uiPort));
-    if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
   } else {
     args.push('--headless');
   }
