@@ -11,6 +11,7 @@ export const InvoiceStageSchema = z.enum([
   'authenticating',
   'inspecting',
   'replacing-draft',
+  'awaiting-quota',
   'awaiting-approval',
   'creating',
   'awaiting-creation',

@@ -7,6 +7,14 @@ export const FailureType = {
   SepayAuthFailed: 'SepayAuthFailed',
   SepayValidationFailed: 'SepayValidationFailed',
   SepayQuotaExceeded: 'SepayQuotaExceeded',
+  /** No provider account could be chosen: none given, no worker default, and not exactly one active at SePay (details list them). */
+  SepayAccountNotChosen: 'SepayAccountNotChosen',
+  /** The provider account is unknown to SePay or not active. */
+  SepayAccountUnavailable: 'SepayAccountUnavailable',
+  /** The template code and series are not a pair SePay allocated to the account (details list the pairs). */
+  SepayTemplateNotAllocated: 'SepayTemplateNotAllocated',
+  /** The invoice is dated before the account's tax-authority approval date. */
+  InvoiceDateBeforeTaxApproval: 'InvoiceDateBeforeTaxApproval',
   SepayRegistrationNotApproved: 'SepayRegistrationNotApproved',
   SepayReferenceConflict: 'SepayReferenceConflict',
   /** The key's invoice is issued at SePay with other content: nothing more is issued (details name the number). */

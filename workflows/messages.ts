@@ -10,6 +10,7 @@ export type InvoiceStage =
   | 'authenticating'
   | 'inspecting'
   | 'replacing-draft'
+  | 'awaiting-quota'
   | 'awaiting-approval'
   | 'creating'
   | 'awaiting-creation'
@@ -84,6 +85,8 @@ export const cancelInvoiceSignal = defineSignal<[CancelRequest]>('cancelInvoice'
 /** Same meaning as the signal, but answers: rejected by the validator once it is too late. */
 export const requestCancellationUpdate = defineUpdate<CancellationAnswer, [CancelRequest]>('requestCancellation');
 export const approveIssuanceSignal = defineSignal<[ApproveRequest]>('approveIssuance');
+/** The merchant topped up SePay's quota: a run in `awaiting-quota` checks usage again at once. */
+export const quotaToppedUpSignal = defineSignal<[]>('quotaToppedUp');
 export const getInvoiceStatusQuery = defineQuery<InvoiceStatus>('getInvoiceStatus');
 
 /** Memo keys the client reads to decide whether a re-run needs a new reference code. */
