@@ -86,6 +86,8 @@ export class FakeSepay implements SepayInvoiceApi {
   readonly jobs = new Map<string, Omit<JobCheck, 'reference_code'>>();
   readonly calls: RecordedCall[] = [];
   readonly #scripted = new Map<Method, SepayError[]>();
+  /** The issue job last accepted for each reference code: while it is pending, SePay answers 409. */
+  readonly #issuing = new Map<string, string>();
   #nextTracking = 1;
   #nextInvoiceNumber = 1;
 
@@ -123,7 +125,11 @@ export class FakeSepay implements SepayInvoiceApi {
   async issueInvoice(referenceCode: string) {
     this.#record('issueInvoice', referenceCode);
     if (this.#found(referenceCode, 'issueInvoice').status !== 'draft') throw sepayError('bad-request', 'issueInvoice');
-    return this.#accepted();
+    const inFlight = this.#issuing.get(referenceCode);
+    if (inFlight && this.#job(inFlight).status === 'Pending') throw sepayError('conflict', 'issueInvoice');
+    const accepted = this.#accepted();
+    this.#issuing.set(referenceCode, accepted.tracking_code);
+    return accepted;
   }
 
   async checkIssue(trackingCode: string) {
