@@ -2,6 +2,7 @@
  * Typed client for the simulator's `/__sim/` control API, for tests, benchmarks and the demo.
  * Only type imports from the server side: importing this file starts nothing.
  */
+import { type BulkInvoicesInput, type BulkInvoicesResult } from './bulk-invoices.js';
 import { type SimInvoice } from './control.js';
 import { type FaultRule, type FaultRuleInput } from './faults.js';
 import { type ModesPatch, type SimModes } from './modes.js';
@@ -9,7 +10,7 @@ import { type SimCreateRequest } from './rules/create-request.js';
 import { type JobRecord, type SimAccount, type SimAccountInput } from './state.js';
 import { type SimStats } from './stats.js';
 
-export type { FaultRule, FaultRuleInput, JobRecord, ModesPatch, SimModes, SimAccount, SimAccountInput, SimInvoice, SimStats };
+export type { BulkInvoicesInput, BulkInvoicesResult, FaultRule, FaultRuleInput, JobRecord, ModesPatch, SimModes, SimAccount, SimAccountInput, SimInvoice, SimStats };
 
 export interface JobSettings {
   checksUntilDone: number;
@@ -40,8 +41,17 @@ export class SimulatorControl {
     await this.call('POST', '/__sim/reset');
   }
 
+  async quota(): Promise<number> {
+    return (await this.call<{ quota: number }>('GET', '/__sim/quota')).quota;
+  }
+
   async setQuota(quota: number): Promise<void> {
     await this.call('PUT', '/__sim/quota', { quota });
+  }
+
+  /** Adds `amount` issuances, as a plan upgrade does; answers the new quota. */
+  async topUpQuota(amount: number): Promise<number> {
+    return (await this.call<{ quota: number }>('POST', '/__sim/quota/top-up', { amount })).quota;
   }
 
   /**
@@ -99,6 +109,11 @@ export class SimulatorControl {
     status: 'draft' | 'issued' = 'issued',
   ): Promise<SimInvoice> {
     return this.call('POST', '/__sim/invoices', { invoice, status });
+  }
+
+  /** `count` invoices visible at once (issued ones numbered but not charged to the quota); all or nothing. */
+  async addBulkInvoices(bulk: BulkInvoicesInput): Promise<BulkInvoicesResult> {
+    return this.call('POST', '/__sim/invoices/bulk', bulk);
   }
 
   async stats(): Promise<SimStats> {

@@ -1,12 +1,13 @@
 /**
- * The `/__sim/` control API (no auth): reset, accounts, quota, job speed, faults, token expiry,
- * inspection, and the unauthenticated file links used as pdf_url/xml_url.
+ * The `/__sim/` control API (no auth): reset, accounts, quota and top-up, job speed, faults, token
+ * expiry, bulk invoices, inspection, and the unauthenticated file links used as pdf_url/xml_url.
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { accountForCreate } from './accounts.js';
 import { DUPLICATE_MESSAGE } from './api/create.js';
 import { expireAllTokens } from './auth.js';
+import { addBulkInvoices } from './bulk-invoices.js';
 import { type Sim } from './context.js';
 import { FaultRuleInput } from './faults.js';
 import { invoiceFile } from './files.js';
@@ -19,6 +20,7 @@ import { seedState, SimAccount, type InvoiceRecord } from './state.js';
 import { invoiceTotals } from './totals.js';
 
 const QuotaBody = z.object({ quota: z.int().nonnegative() });
+const TopUpBody = z.object({ amount: z.int().positive() });
 const JobsBody = z.object({
   checksUntilDone: z.int().nonnegative().optional(),
   settleMs: z.int().nonnegative().nullable().optional(),
@@ -106,6 +108,10 @@ const ACTIONS: Readonly<Record<string, Partial<Record<string, ControlAction>>>> 
     GET: (sim) => ({ quota: sim.state.quota }),
     PUT: (sim, body) => ({ quota: (sim.state.quota = validate(QuotaBody, body).quota) }),
   },
+  /** What a merchant's plan upgrade does: adds to what is left (a quota overdrawn by manual invoices counts as 0). */
+  '/__sim/quota/top-up': {
+    POST: (sim, body) => ({ quota: (sim.state.quota = Math.max(0, sim.state.quota) + validate(TopUpBody, body).amount) }),
+  },
   '/__sim/jobs': {
     GET: (sim) => ({
       checksUntilDone: sim.state.jobChecksUntilDone,
@@ -134,9 +140,11 @@ const ACTIONS: Readonly<Record<string, Partial<Record<string, ControlAction>>>> 
   },
   '/__sim/tokens/expire': { POST: (sim) => ({ expired: expireAllTokens(sim) }) },
   '/__sim/invoices': {
-    GET: (sim) => ({ invoices: [...sim.state.invoices.values()].sort((a, b) => a.seq - b.seq).map(inspect) }),
+    // The state keeps invoices in creation order (see SimState.invoices).
+    GET: (sim) => ({ invoices: Array.from(sim.state.invoices.values(), inspect) }),
     POST: addManualInvoice,
   },
+  '/__sim/invoices/bulk': { POST: addBulkInvoices },
   '/__sim/stats': {
     GET: (sim) => sim.stats.snapshot(),
     DELETE: (sim) => {

@@ -82,10 +82,15 @@ export function referenceOfRequest(
 
 /** Official issuance: next number of the series, a CQT code, one unit of quota. */
 export function markIssued(state: SimState, invoice: InvoiceRecord): void {
+  state.quota -= 1;
+  markIssuedInThePast(state, invoice);
+}
+
+/** Issued before anyone asked this simulator: numbered like any other, its quota long spent. */
+export function markIssuedInThePast(state: SimState, invoice: InvoiceRecord): void {
   const key = `${invoice.request.provider_account_id}/${invoice.request.invoice_series}`;
   const number = (state.seriesCounters.get(key) ?? 0) + 1;
   state.seriesCounters.set(key, number);
-  state.quota -= 1;
   invoice.status = 'issued';
   invoice.invoice_number = String(number);
   invoice.tax_authority_code = `00${randomBytes(16).toString('hex').toUpperCase()}`;

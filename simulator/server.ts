@@ -28,6 +28,7 @@ import { seedState } from './state.js';
 import { Stats } from './stats.js';
 
 export * from './defaults.js';
+export * from './account-fixtures.js';
 export { ENDPOINT_NAMES, type EndpointName } from './routes.js';
 export { DEFAULT_MODES, type ModesPatch, type SimModes } from './modes.js';
 

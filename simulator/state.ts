@@ -6,7 +6,8 @@
  * same data is arrays, checked with zod when loaded.
  */
 import { z } from 'zod';
-import { INACTIVE_ACCOUNT_ID, SEEDED_ACCOUNT_ID, SEEDED_TEMPLATES } from './defaults.js';
+import { inactiveAccount, seededAccount } from './account-fixtures.js';
+import { SEEDED_TEMPLATES } from './defaults.js';
 import { DEFAULT_MODES, SimModes } from './modes.js';
 import { CreateRequestShape } from './rules/create-request.js';
 
@@ -85,6 +86,10 @@ export interface SimSettings {
 export interface SimState extends SimSettings {
   accounts: SimAccount[];
   seq: number;
+  /**
+   * In creation (`seq`) order: records are only ever added, under codes never used before, so the
+   * Map's insertion order is the list's order and paging needs no sort.
+   */
   invoices: Map<string, InvoiceRecord>;
   jobs: Map<string, JobRecord>;
   /** Tracking codes of the jobs still Pending, so settling idle jobs does not scan every job ever made. */
@@ -95,11 +100,9 @@ export interface SimState extends SimSettings {
   tokens: Map<string, number>;
 }
 
+/** Exactly one active account, so a client that names none can still pick "the only active one". */
 export function seedAccounts(): SimAccount[] {
-  return [
-    SimAccount.parse({ id: SEEDED_ACCOUNT_ID, provider: 'matbao' }),
-    SimAccount.parse({ id: INACTIVE_ACCOUNT_ID, provider: 'matbao', active: false }),
-  ];
+  return [SimAccount.parse(seededAccount()), SimAccount.parse(inactiveAccount())];
 }
 
 export function seedState(settings: SimSettings, tokens = new Map<string, number>()): SimState {
@@ -157,7 +160,8 @@ export function deserializeState(text: string): SimState {
     modes: file.modes,
     accounts: file.accounts,
     seq: file.seq,
-    invoices: new Map(file.invoices.map((i) => [i.reference_code, i])),
+    // Sorted once here, so the Map keeps creation order whatever order the file lists them in.
+    invoices: new Map(file.invoices.sort((a, b) => a.seq - b.seq).map((i) => [i.reference_code, i])),
     jobs: new Map(file.jobs.map((j) => [j.tracking_code, j])),
     pendingJobs: new Set(file.jobs.filter((j) => j.status === 'Pending').map((j) => j.tracking_code)),
     seriesCounters: new Map(file.seriesCounters),

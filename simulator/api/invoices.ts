@@ -2,8 +2,9 @@
 import { type Handler } from '../context.js';
 import { badRequest, notFound, ok, validate } from '../http.js';
 import { isVisible, visibleInvoice } from '../invoices.js';
-import { paginate, queryOf } from '../paging.js';
+import { paginateNewestFirst, queryOf } from '../paging.js';
 import { ListQueryRules } from '../rules/lookup-requests.js';
+import { type InvoiceRecord } from '../state.js';
 import { detailOf, summaryOf } from '../views.js';
 
 const INVOICES_PER_PAGE = 10;
@@ -15,13 +16,12 @@ export const getInvoice: Handler = ({ sim, params, origin }) => {
   return ok(detailOf(invoice, origin));
 };
 
-/** Newest first (the docs leave the order open, §23 #15). */
+/** Newest first (the docs leave the order open, §23 #15); the state keeps invoices in creation order. */
 export const listInvoices: Handler = ({ sim, url, origin }) => {
   const query = validate(ListQueryRules, queryOf(url));
-  const matching = [...sim.state.invoices.values()]
-    .filter((i) => isVisible(sim.state, i) && (query.source === undefined || i.source === query.source))
-    .sort((a, b) => b.seq - a.seq);
-  const page = paginate(matching, query, INVOICES_PER_PAGE);
+  const { state } = sim;
+  const listed = (i: InvoiceRecord) => isVisible(state, i) && (query.source === undefined || i.source === query.source);
+  const page = paginateNewestFirst(state.invoices, listed, query, INVOICES_PER_PAGE);
   return ok({ paging: page.paging, items: page.items.map((i) => summaryOf(i, origin)) });
 };
 

@@ -69,6 +69,21 @@ describe('persistence', () => {
     expect(await new SimulatorControl(third.baseUrl).modes()).toEqual(DEFAULT_MODES);
   });
 
+  it('lists invoices newest first after loading a file that holds them in another order', async () => {
+    const orderFile = join(dir, 'order.json');
+    const first = await startSimulator({ port: 0, stateFile: orderFile });
+    running.push(first);
+    await new SimulatorControl(first.baseUrl).addBulkInvoices({ count: 3, referencePrefix: 'saved-' });
+    await first.close();
+    const saved = JSON.parse(readFileSync(orderFile, 'utf8')) as { invoices: unknown[] };
+    writeFileSync(orderFile, JSON.stringify({ ...saved, invoices: saved.invoices.reverse() }));
+
+    const second = await startSimulator({ port: 0, stateFile: orderFile });
+    running.push(second);
+    const list = await new SimApi(second.baseUrl).call('GET', '/v1/invoices');
+    expect(list.body.data.items.map((i: { reference_code: string }) => i.reference_code)).toEqual(['saved-3', 'saved-2', 'saved-1']);
+  });
+
   it('refuses to start from a corrupt state file', async () => {
     const corrupt = join(dir, 'corrupt.json');
     writeFileSync(corrupt, '{"version": 2}');
