@@ -14,7 +14,7 @@ import { FailureType } from '../workflows/failure-types.js';
 import type { InvoiceContent } from '../workflows/input.js';
 import type { IssuedInvoice } from '../workflows/messages.js';
 import { isSepayError, sepayCall, stillPending, toApplicationFailure } from './sepay-failure.js';
-import { heartbeatKeepingDetails, keptAlive } from './keepalive.js';
+import { currentHeartbeatDetails, heartbeatKeepingDetails, heartbeatWith, keptAlive } from './keepalive.js';
 import { describeDifferences, type ComparableInvoice } from './same-invoice.js';
 
 export interface InvoiceDefaults {
@@ -28,10 +28,36 @@ export type SepayInvoiceApi = Pick<SepayClient, 'createInvoice' | 'checkCreate' 
 /** The worker's token cache, as the steps see it. */
 export type AccessTokens = Pick<TokenProvider, 'getToken' | 'expiresAt'>;
 
+/** The account, template and series an invoice is created under, checked against SePay. */
+export interface ResolvedAccount {
+  providerAccountId: string;
+  templateCode: string;
+  invoiceSeries: string;
+}
+
+/** The worker's cached view of SePay's provider accounts (activities/account-directory.ts). */
+export interface AccountResolver {
+  resolve(
+    invoice: { provider_account_id?: string; template_code?: string; invoice_series?: string; issued_date?: string },
+    options?: { signal?: AbortSignal },
+  ): Promise<ResolvedAccount>;
+  invalidate(): void;
+}
+
+/** The worker's shared, short-lived reading of SePay's quota (activities/quota-gauge.ts). */
+export interface QuotaReader {
+  remaining(options?: { signal?: AbortSignal }): Promise<number>;
+  invalidate(): void;
+}
+
 export interface InvoiceActivityDeps {
   sepay: SepayInvoiceApi;
   tokens: AccessTokens;
   defaults?: InvoiceDefaults;
+  /** Without it the invoice's fields or the configured defaults are sent unchecked. */
+  accounts?: AccountResolver;
+  /** Without it quota is only learnt from SePay's refusals. */
+  quota?: QuotaReader;
   /**
    * How long a reference code may stay taken with no invoice visible before we stop assuming an
    * earlier create of ours is still being processed. Default 10 minutes.
@@ -57,11 +83,23 @@ export interface CreateInvoiceInput {
   unresolvedReferenceWindowMs?: number;
 }
 
-export interface InspectReferenceCodesInput {
+export interface PrepareInvoiceInput {
   invoiceKey: string;
   /** The generation this run uses; every generation from it down to the first is looked at. */
   generation: number;
   invoice: InvoiceContent;
+  /** The date the invoice will carry (the caller's, or the run's start in Vietnam time). */
+  issuedDate: string;
+}
+
+/** What a run needs to know before it creates anything. */
+export interface Preparation {
+  /** The account, template and series the invoice goes to, allocated and approved at SePay. */
+  account: ResolvedAccount;
+  /** SePay's quota now (shared by the worker's runs for a moment), when the worker reads it. */
+  quotaRemaining?: number;
+  /** What SePay already holds for the key. */
+  found: ReferenceCodeState;
 }
 
 /** What SePay holds under a key's reference codes, newest generation first. */
@@ -130,7 +168,7 @@ interface ReissuedDetails {
 }
 
 function reissuedTrackingCode(): string | undefined {
-  const details = Context.current().info.heartbeatDetails as Partial<ReissuedDetails> | undefined;
+  const details = currentHeartbeatDetails() as Partial<ReissuedDetails> | undefined;
   return typeof details?.issueTrackingCode === 'string' ? details.issueTrackingCode : undefined;
 }
 
@@ -157,6 +195,14 @@ function differentInvoice(referenceCode: string, detail: InvoiceDetail, differen
     nonRetryable: true,
     details: [{ referenceCode, spent: false, differences }],
   });
+}
+
+/** How SePay words a job that failed on an empty quota (its code, or "hạn ngạch" = quota). */
+const QUOTA_MESSAGE = /QUOTA_EXCEEDED|hạn ngạch|quota/i;
+
+/** Non-retryable: the workflow waits for quota (stage awaiting-quota) rather than retrying blindly. */
+function quotaExceeded(message: string, details: Record<string, unknown>): ApplicationFailure {
+  return ApplicationFailure.create({ type: FailureType.SepayQuotaExceeded, message, nonRetryable: true, details: [details] });
 }
 
 export function createActivities(deps: InvoiceActivityDeps) {
@@ -206,7 +252,7 @@ export function createActivities(deps: InvoiceActivityDeps) {
       // lost), or a failed create or a deleted draft spent the code. Only time tells them apart.
       if (sinceStepScheduledMs() < (input.unresolvedReferenceWindowMs ?? unresolvedWindowMs)) {
         // Remembered across attempts: the next ones only look, they don't send the create again.
-        Context.current().heartbeat(REFERENCE_TAKEN);
+        heartbeatWith(REFERENCE_TAKEN);
         throw stillPending(`reference code ${referenceCode} is taken at SePay but no invoice is visible yet`);
       }
       throw ApplicationFailure.create({
@@ -248,6 +294,11 @@ export function createActivities(deps: InvoiceActivityDeps) {
     );
     if (check.status === 'Pending') throw stillPending(`SePay ${kind} job ${trackingCode}: ${check.message}`);
     if (check.status === 'Failed') {
+      // SePay reports an empty quota as a failed job whose message says so (§6, §23 #14).
+      if (QUOTA_MESSAGE.test(check.message)) {
+        deps.quota?.invalidate();
+        throw quotaExceeded(`SePay ${kind} job failed: the quota is used up`, { referenceCode, trackingCode, job: kind });
+      }
       throw ApplicationFailure.create({
         type: FailureType.SepayJobFailed,
         message: `SePay ${kind} job failed: ${check.message}`,
@@ -273,7 +324,7 @@ export function createActivities(deps: InvoiceActivityDeps) {
     if (kind === 'create' || detail.status !== 'draft') return { status: detail.status, invoiceNumber: detail.invoice_number };
     try {
       const accepted = await sepay.issueInvoice(referenceCode, options);
-      Context.current().heartbeat({ issueTrackingCode: accepted.tracking_code } satisfies ReissuedDetails);
+      heartbeatWith({ issueTrackingCode: accepted.tracking_code } satisfies ReissuedDetails);
       return await checkJob('issue', { referenceCode, trackingCode: accepted.tracking_code });
     } catch (error) {
       if (isSepayError(error, 'conflict')) throw stillPending(`invoice ${referenceCode} is still being issued`);
@@ -293,6 +344,43 @@ export function createActivities(deps: InvoiceActivityDeps) {
     }
   }
 
+  /** Refuses before a request that would spend quota when the worker's shared reading says none is left. */
+  async function assertQuotaLeft(job: 'create' | 'issue', options: { signal: AbortSignal }): Promise<void> {
+    if (!deps.quota) return;
+    const remaining = await sepayCall(() => deps.quota!.remaining(options));
+    if (remaining <= 0) throw quotaExceeded(`SePay quota is 0: the ${job} request was not sent`, { job, sent: false });
+  }
+
+  /** Looks at this run's reference code and every earlier generation's, newest first. */
+  async function lookUpReferenceCodes(
+    invoiceKey: string,
+    generation: number,
+    wanted: ComparableInvoice & { provider_account_id: string },
+    options: { signal: AbortSignal },
+  ): Promise<ReferenceCodeState> {
+    for (let candidate = generation; candidate >= 1; candidate--) {
+      const referenceCode = referenceCodeFor(invoiceKey, candidate);
+      let detail: InvoiceDetail;
+      try {
+        detail = await sepay.getInvoice(referenceCode, options);
+      } catch (error) {
+        if (isSepayError(error, 'not-found')) continue;
+        throw toApplicationFailure(error);
+      }
+      return {
+        status: detail.status,
+        generation: candidate,
+        referenceCode,
+        invoiceNumber: detail.invoice_number,
+        providerAccountId: wanted.provider_account_id,
+        manual: detail.source === 'manual',
+        differences: describeDifferences(detail, wanted),
+      };
+    }
+    return { status: 'absent' };
+  }
+
+
   return keptAlive({
     /** Fills the worker's token cache; only the expiry leaves the worker. */
     async verifyCredentials(): Promise<{ expiresAt: string }> {
@@ -306,29 +394,32 @@ export function createActivities(deps: InvoiceActivityDeps) {
      * generation's: the state there, not this run's mode, decides the path (docs/reference-codes.md).
      * Also fills the token cache, as the first step of a run.
      */
-    async inspectReferenceCodes({ invoiceKey, generation, invoice }: InspectReferenceCodesInput): Promise<ReferenceCodeState> {
+    async prepareInvoice({ invoiceKey, generation, invoice, issuedDate }: PrepareInvoiceInput): Promise<Preparation> {
       const options = cancellation();
-      const wanted = withDefaults(invoice);
-      for (let candidate = generation; candidate >= 1; candidate--) {
-        const referenceCode = referenceCodeFor(invoiceKey, candidate);
-        let detail: InvoiceDetail;
-        try {
-          detail = await sepay.getInvoice(referenceCode, options);
-        } catch (error) {
-          if (isSepayError(error, 'not-found')) continue;
-          throw toApplicationFailure(error);
-        }
-        return {
-          status: detail.status,
-          generation: candidate,
-          referenceCode,
-          invoiceNumber: detail.invoice_number,
-          providerAccountId: wanted.provider_account_id,
-          manual: detail.source === 'manual',
-          differences: describeDifferences(detail, wanted),
-        };
-      }
-      return { status: 'absent' };
+      const account = deps.accounts ? await deps.accounts.resolve({ ...invoice, issued_date: issuedDate }, options) : undefined;
+      const wanted = withDefaults({
+        ...invoice,
+        ...(account && { provider_account_id: account.providerAccountId, template_code: account.templateCode, invoice_series: account.invoiceSeries }),
+      });
+      const quotaRemaining = deps.quota ? await sepayCall(() => deps.quota!.remaining(options)) : undefined;
+      return {
+        account: { providerAccountId: wanted.provider_account_id, templateCode: wanted.template_code, invoiceSeries: wanted.invoice_series },
+        quotaRemaining,
+        found: await lookUpReferenceCodes(invoiceKey, generation, wanted, options),
+      };
+    },
+
+    /**
+     * Waits for SePay's quota to be above zero: `StillPending` while it is empty, so Temporal's
+     * retry policy is the wait. `fresh` (after a top-up signal) reads SePay at once.
+     */
+    async awaitQuota({ fresh = false }: { fresh?: boolean } = {}): Promise<{ quotaRemaining: number }> {
+      const options = cancellation();
+      if (!deps.quota) throw ApplicationFailure.create({ type: FailureType.SepayQuotaExceeded, message: 'the worker reads no quota', nonRetryable: true });
+      if (fresh) deps.quota.invalidate();
+      const quotaRemaining = await sepayCall(() => deps.quota!.remaining(options));
+      if (quotaRemaining <= 0) throw stillPending('SePay quota is 0: waiting for a top-up');
+      return { quotaRemaining };
     },
 
     /**
@@ -339,12 +430,17 @@ export function createActivities(deps: InvoiceActivityDeps) {
     async createInvoice(input: CreateInvoiceInput): Promise<CreateInvoiceOutcome> {
       const body = completeBody(input);
       const { signal } = cancellation();
-      if (Context.current().info.heartbeatDetails === REFERENCE_TAKEN) return adoptExisting(input, body, signal);
+      if (currentHeartbeatDetails() === REFERENCE_TAKEN) return adoptExisting(input, body, signal);
+      // A direct create spends quota: with none left, SePay would only answer 403 or fail the job.
+      if (!input.isDraft) await assertQuotaLeft('create', { signal });
       try {
         const accepted = await sepay.createInvoice(body, { signal });
         return { referenceCode: input.referenceCode, providerAccountId: body.provider_account_id, trackingCode: accepted.tracking_code };
       } catch (error) {
         if (isSepayError(error, 'conflict')) return adoptExisting(input, body, signal);
+        // A refused account, template or series may mean the worker's cached view is stale.
+        if (isSepayError(error, 'bad-request', 'unprocessable')) deps.accounts?.invalidate();
+        if (isSepayError(error, 'quota')) deps.quota?.invalidate();
         throw toApplicationFailure(error);
       }
     },
@@ -364,10 +460,12 @@ export function createActivities(deps: InvoiceActivityDeps) {
         const detail = await sepayCall(() => sepay.getInvoice(referenceCode, options));
         if (detail.status !== 'draft') return { alreadyIssued: detail.status === 'issued' };
       }
+      await assertQuotaLeft('issue', options);
       try {
         const accepted = await sepay.issueInvoice(referenceCode, options);
         return { trackingCode: accepted.tracking_code };
       } catch (error) {
+        if (isSepayError(error, 'quota')) deps.quota?.invalidate();
         // An issue job already in flight (a lost response, or an earlier run's): follow the invoice.
         if (isSepayError(error, 'conflict')) return {};
         if (!isSepayError(error, 'bad-request')) throw toApplicationFailure(error);

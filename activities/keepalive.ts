@@ -8,9 +8,26 @@ import { Context } from '@temporalio/activity';
 /** Three beats per heartbeat timeout: one lost beat never times an attempt out. */
 const BEATS_PER_TIMEOUT = 3;
 
-/** One heartbeat that repeats what earlier attempts left (e.g. "reference code taken"): a beat must not erase it. */
+/**
+ * The details this attempt last recorded, else what earlier attempts left. `info.heartbeatDetails`
+ * is a snapshot taken when the attempt started: repeating it would erase what the attempt learnt
+ * since (e.g. the tracking code of an issue job it had to request again).
+ */
+const recorded = new WeakMap<Context, { details: unknown }>();
+
+export function currentHeartbeatDetails(context: Context = Context.current()): unknown {
+  return recorded.has(context) ? recorded.get(context)!.details : context.info.heartbeatDetails;
+}
+
+/** Records details for this and later attempts; every later beat repeats them. */
+export function heartbeatWith(details: unknown, context: Context = Context.current()): void {
+  recorded.set(context, { details });
+  context.heartbeat(details);
+}
+
+/** One heartbeat that repeats the current details (e.g. "reference code taken"): a beat must not erase them. */
 export function heartbeatKeepingDetails(context: Context = Context.current()): void {
-  context.heartbeat(context.info.heartbeatDetails);
+  context.heartbeat(currentHeartbeatDetails(context));
 }
 
 export async function keepAlive<T>(work: () => Promise<T>): Promise<T> {

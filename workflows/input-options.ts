@@ -60,6 +60,8 @@ export const OptionsObjectSchema = z.strictObject({
   creationTimeout: DurationSchema.default('6 hours'),
   /** How long SePay may take to finish the issue job. */
   issuanceTimeout: DurationSchema.default('24 hours'),
+  /** How long the invoice may wait for SePay quota (stage awaiting-quota) before it fails. */
+  quotaTimeout: DurationSchema.default('7 days'),
   /** First and longest pause between two status checks of a SePay job. */
   pollInitialInterval: DurationSchema.default('2 seconds'),
   pollMaximumInterval: DurationSchema.default('1 minute'),
@@ -78,7 +80,14 @@ export const OptionsObjectSchema = z.strictObject({
   earlierRunRequestedIssue: z.boolean().default(false),
 });
 
-type DurationOption = 'approvalTimeout' | 'creationTimeout' | 'issuanceTimeout' | 'pollInitialInterval' | 'pollMaximumInterval' | 'pollFastPhase';
+type DurationOption =
+  | 'approvalTimeout'
+  | 'creationTimeout'
+  | 'issuanceTimeout'
+  | 'quotaTimeout'
+  | 'pollInitialInterval'
+  | 'pollMaximumInterval'
+  | 'pollFastPhase';
 
 /**
  * Each pair is [shorter, longer]: a retry policy whose initial interval exceeds its maximum is
@@ -91,6 +100,7 @@ export const DURATION_ORDER: readonly (readonly [DurationOption, DurationOption]
   ['pollMaximumInterval', 'issuanceTimeout'],
   ['pollFastPhase', 'creationTimeout'],
   ['pollFastPhase', 'issuanceTimeout'],
+  ['pollMaximumInterval', 'quotaTimeout'],
 ];
 
 export const IssueInvoiceOptionsSchema = OptionsObjectSchema.superRefine((options, context) => {

@@ -20,6 +20,7 @@ import type { ParsedIssueInvoiceInput } from './input.js';
 import {
   approveIssuanceSignal,
   cancelInvoiceSignal,
+  quotaToppedUpSignal,
   getInvoiceStatusQuery,
   MemoKey,
   requestCancellationUpdate,
@@ -40,6 +41,7 @@ export class InvoiceRun {
   readonly beforeIssue = new CancellationScope();
   #invoiceKey = '';
   #generation = 1;
+  #topUps = 0;
 
   /** Registers the handlers at once: a query, signal or update may arrive before validation ends. */
   constructor(rawInput: unknown) {
@@ -63,6 +65,7 @@ export class InvoiceRun {
         },
       },
     );
+    setHandler(quotaToppedUpSignal, () => void this.#topUps++);
     setHandler(approveIssuanceSignal, (request) => {
       if (this.status.approval !== 'waiting' || isUnencryptedPayload(request)) return;
       this.status.approval = 'approved';
@@ -78,6 +81,11 @@ export class InvoiceRun {
 
   get generation(): number {
     return this.#generation;
+  }
+
+  /** How many `quotaToppedUp` signals arrived: a wait for quota checks again when this grows. */
+  get topUps(): number {
+    return this.#topUps;
   }
 
   get cancelAccepted(): boolean {
@@ -130,9 +138,15 @@ export class InvoiceRun {
 
   /** False when the approval deadline passed first. */
   async approved(timeout: Duration): Promise<boolean> {
-    if (this.status.approval === 'not-required') return true;
+    if (this.status.approval !== 'waiting') return true;
     this.enter('awaiting-approval');
     return condition(() => this.status.approval === 'approved', timeout);
+  }
+
+  /** A quota refusal issued nothing: the invoice can be cancelled again, and a re-run must not follow an issuance. */
+  backBeforePointOfNoReturn(): void {
+    this.status.pointOfNoReturn = false;
+    upsertMemo({ [MemoKey.issueRequested]: false });
   }
 
   /** The approval wait is moot: the invoice is already issued or being issued at SePay. */

@@ -14,15 +14,16 @@
  * cancelled by signal, update or workflow cancellation, and a draft already at SePay is deleted.
  * From that point on nothing is undone: a late cancel is recorded as too late.
  */
-import { CancellationScope, isCancellation, patched } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common';
-import type { IssueOutcome, JobOutcome } from '../activities/index.js';
+import type { IssueOutcome, JobOutcome, ResolvedAccount } from '../activities/index.js';
+import { FailureType } from './failure-types.js';
 import type { IssueInvoiceInput, ParsedIssueInvoiceInput } from './input.js';
 import { cancelledAtSepay, compensationFailed, issuedInvoiceDiffers, madeByHand } from './invoice-failures.js';
 import { InvoiceRun } from './invoice-run.js';
 import { issueInvoiceWorkflowV2 } from './legacy/issue-invoice-v2.js';
 import type { IssuedInvoice, IssueInvoiceResult } from './messages.js';
-import { deadlineExceeded } from './run-outcome.js';
+import { deadlineExceeded, failureDetails } from './run-outcome.js';
 import { stepActivities, type StepActivities } from './step-activities.js';
 import { parsedInput } from './validated-input.js';
 import { formatVietnamDateTime } from './vietnam-time.js';
@@ -39,54 +40,77 @@ export async function issueInvoiceWorkflow(rawInput: IssueInvoiceInput): Promise
   const input = await parsedInput(rawInput);
   run.begin(input);
   const steps = new InvoiceSteps(run, input);
-
-  // ---- before the point of no return: cancellable ----------------------------------------------
   let holding = 'nothing' as Holding;
-  try {
-    await run.beforeIssue.run(async () => {
-      holding = await steps.lookUpReplacingStaleDrafts();
-      if (holding === 'draft' && input.options.earlierRunRequestedIssue) {
-        // An earlier run sent this draft to be issued: past approval, follow the issuance.
-        run.passPointOfNoReturn();
-        return;
-      }
-      if (holding === 'nothing' && input.options.mode === 'draft-then-issue') holding = await steps.create(true);
-      if (holding !== 'issued' && !(await run.approved(input.options.approvalTimeout))) {
-        throw deadlineExceeded(`no approval within ${String(input.options.approvalTimeout)}`);
-      }
-    });
-  } catch (error) {
-    const cancelled = run.cancelAccepted || isCancellation(error);
-    const compensation = await steps.compensate().catch((compensationError: unknown) => {
-      throw run.fail(compensationError);
-    });
-    if (compensation === 'issued') holding = 'issued';
-    else if (cancelled) return run.finishCancelled(compensation === 'deleted');
-    else throw run.fail(error);
-  }
-  // A cancel that landed between the last step and here still wins: nothing was issued yet.
-  if (run.cancelAccepted && !run.status.pointOfNoReturn) {
-    const compensation = await steps.compensate().catch((compensationError: unknown) => {
-      throw run.fail(compensationError);
-    });
-    if (compensation !== 'issued') return run.finishCancelled(compensation === 'deleted');
-    holding = 'issued';
-  }
+  let quotaEmpty = false;
 
-  // ---- the point of no return --------------------------------------------------------------------
-  run.passPointOfNoReturn();
-  run.cancellationTooLate();
-  run.skipApproval();
-  try {
-    const invoice = await CancellationScope.nonCancellable(async () => {
-      if (holding === 'nothing') await steps.create(false);
-      else if (holding === 'draft') await steps.issue();
-      return steps.fetchDetail();
-    });
-    return run.finishIssued(invoice);
-  } catch (error) {
-    throw run.fail(error);
+  // A quota refusal of the issue request (or direct create) issued nothing: the run steps back
+  // before the point of no return, waits for quota, and tries again.
+  for (;;) {
+    // ---- before the point of no return: cancellable --------------------------------------------
+    try {
+      await run.beforeIssue.run(async () => {
+        if (!steps.prepared) {
+          const prepared = await steps.prepare();
+          holding = prepared.holding;
+          quotaEmpty = prepared.quotaRemaining === 0;
+          if (holding === 'draft' && input.options.earlierRunRequestedIssue) {
+            // An earlier run sent this draft to be issued: past approval, follow the issuance.
+            run.passPointOfNoReturn();
+            return;
+          }
+        }
+        if (holding === 'issued') return;
+        if (holding === 'nothing' && input.options.mode === 'draft-then-issue') holding = await steps.create(true);
+        if (holding !== 'issued' && !(await run.approved(input.options.approvalTimeout))) {
+          throw deadlineExceeded(`no approval within ${String(input.options.approvalTimeout)}`);
+        }
+        if (quotaEmpty && holding !== 'issued') await steps.awaitQuota();
+      });
+    } catch (error) {
+      const cancelled = run.cancelAccepted || isCancellation(error);
+      const compensation = await steps.compensate().catch((compensationError: unknown) => {
+        throw run.fail(compensationError);
+      });
+      if (compensation === 'issued') holding = 'issued';
+      else if (cancelled) return run.finishCancelled(compensation === 'deleted');
+      else throw run.fail(error);
+    }
+    // A cancel that landed between the last step and here still wins: nothing was issued yet.
+    if (run.cancelAccepted && !run.status.pointOfNoReturn) {
+      const compensation = await steps.compensate().catch((compensationError: unknown) => {
+        throw run.fail(compensationError);
+      });
+      if (compensation !== 'issued') return run.finishCancelled(compensation === 'deleted');
+      holding = 'issued';
+    }
+
+    // ---- the point of no return ------------------------------------------------------------------
+    run.passPointOfNoReturn();
+    run.cancellationTooLate();
+    run.skipApproval();
+    try {
+      const invoice = await CancellationScope.nonCancellable(async () => {
+        if (holding === 'nothing') await steps.create(false);
+        else if (holding === 'draft') await steps.issue();
+        return steps.fetchDetail();
+      });
+      return run.finishIssued(invoice);
+    } catch (error) {
+      const refused = quotaRefusal(error);
+      if (!refused) throw run.fail(error);
+      run.noteError(error);
+      holding = steps.afterQuotaRefusal(refused);
+      run.backBeforePointOfNoReturn();
+      quotaEmpty = true;
+    }
   }
+}
+
+/** The details of a quota refusal (nothing was issued), or undefined for any other failure. */
+function quotaRefusal(error: unknown): { job?: unknown; sent?: unknown } | undefined {
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  if (!(cause instanceof ApplicationFailure) || cause.type !== FailureType.SepayQuotaExceeded) return undefined;
+  return failureDetails(cause);
 }
 
 /** The SePay steps of one run, each a typed activity call that keeps the run's state current. */
@@ -96,6 +120,8 @@ class InvoiceSteps {
   readonly #issuedDate: string;
   /** A draft of this run's code may exist at SePay (created, adopted or still being created). */
   #draftMayExist = false;
+  /** Where the invoice goes, as the first step resolved and checked it at SePay. */
+  #account: ResolvedAccount | undefined;
 
   constructor(
     private readonly run: InvoiceRun,
@@ -106,30 +132,39 @@ class InvoiceSteps {
     this.#issuedDate = input.invoice.issued_date ?? formatVietnamDateTime(new Date());
   }
 
+  /** True once the first step has run: later passes (after a quota refusal) skip it. */
+  get prepared(): boolean {
+    return this.#account !== undefined;
+  }
+
   /**
-   * What SePay holds for the key. A draft of other content (a corrected price, say) is deleted and
-   * the run moves to the next generation's code; an issued invoice of other content ends the run.
+   * The first step: the account, template and series checked against SePay (typed refusals before
+   * anything is created), the quota, and what SePay holds for the key. A draft of other content (a
+   * corrected price, say) is deleted and the run moves to the next generation's code; an issued
+   * invoice of other content ends the run.
    */
-  async lookUpReplacingStaleDrafts(): Promise<Holding> {
+  async prepare(): Promise<{ holding: Holding; quotaRemaining?: number }> {
     for (;;) {
       this.run.enter('inspecting');
-      const found = await this.#activities.inspect.inspectReferenceCodes({
+      const { account, quotaRemaining, found } = await this.#activities.prepare.prepareInvoice({
         invoiceKey: this.input.invoiceKey,
         generation: this.run.generation,
         invoice: this.input.invoice,
+        issuedDate: this.#issuedDate,
       });
-      if (found.status === 'absent') return 'nothing';
+      this.#account = account;
+      this.run.created(account.providerAccountId, undefined);
+      if (found.status === 'absent') return { holding: 'nothing', quotaRemaining };
       if (found.status === 'cancelled') throw cancelledAtSepay(found.referenceCode, found.invoiceNumber);
       if (found.manual && found.status === 'draft') throw madeByHand(found.referenceCode);
-      this.run.created(found.providerAccountId, undefined);
       if (found.status === 'issued') {
         if (found.differences.length > 0) throw issuedInvoiceDiffers(found.referenceCode, found.invoiceNumber, found.differences);
         this.adoptIssued(found.generation);
-        return 'issued';
+        return { holding: 'issued', quotaRemaining };
       }
       if (found.generation === this.run.generation && found.differences.length === 0) {
         this.#draftMayExist = true;
-        return 'draft';
+        return { holding: 'draft', quotaRemaining };
       }
       // A stale draft: other content, or an earlier generation's left behind.
       this.run.enter('replacing-draft');
@@ -141,6 +176,39 @@ class InvoiceSteps {
         this.run.useGeneration(this.run.generation + 1);
       }
     }
+  }
+
+  /**
+   * Waits, cancellably, until SePay's quota is above zero: one activity whose retries are the wait
+   * (history stays flat however long), checked again at once on a `quotaToppedUp` signal.
+   */
+  async awaitQuota(): Promise<void> {
+    this.run.enter('awaiting-quota');
+    let fresh = false;
+    for (;;) {
+      const seenTopUps = this.run.topUps;
+      const scope = new CancellationScope();
+      const waiting = scope.run(() => this.#activities.awaitQuota.awaitQuota({ fresh }));
+      const toppedUp = condition(() => this.run.topUps > seenTopUps).then(() => 'topped-up' as const);
+      if ((await Promise.race([waiting.then(() => 'quota' as const), toppedUp])) === 'quota') return;
+      scope.cancel();
+      await waiting.catch(() => undefined);
+      fresh = true;
+    }
+  }
+
+  /**
+   * What SePay holds after a quota refusal, which issued nothing: the draft (issue refused or its
+   * job failed), or nothing (a direct create refused; a direct create job that failed spent its
+   * code, so the next attempt uses the next generation).
+   */
+  afterQuotaRefusal({ job, sent }: { job?: unknown; sent?: unknown }): Holding {
+    if (job === 'issue') return 'draft';
+    if (sent !== false && this.run.status.createTrackingCode) {
+      this.run.markSpent();
+      this.run.useGeneration(this.run.generation + 1);
+    }
+    return 'nothing';
   }
 
   /** An issued invoice of this key found at SePay is this run's outcome, whatever generation holds it. */
@@ -157,7 +225,13 @@ class InvoiceSteps {
     const created = await CancellationScope.nonCancellable(() =>
       this.#activities.create.createInvoice({
         referenceCode: this.run.referenceCode,
-        invoice: { ...this.input.invoice, issued_date: this.#issuedDate },
+        invoice: {
+          ...this.input.invoice,
+          issued_date: this.#issuedDate,
+          provider_account_id: this.#account?.providerAccountId ?? this.input.invoice.provider_account_id,
+          template_code: this.#account?.templateCode ?? this.input.invoice.template_code,
+          invoice_series: this.#account?.invoiceSeries ?? this.input.invoice.invoice_series,
+        },
         isDraft,
         issuedDateGiven: this.input.invoice.issued_date !== undefined,
         // Taken but invisible for the whole creation timeout: the code is spent, not still being created.

@@ -15,6 +15,7 @@ const REQUEST_TIMEOUT: Duration = '30 seconds';
  * is retried after this, not after the whole start-to-close timeout.
  */
 const HEARTBEAT_TIMEOUT: Duration = '10 seconds';
+const QUOTA_CHECK_MAXIMUM_INTERVAL: Duration = '5 minutes';
 const REQUEST_RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
 
 export function stepActivities({ options }: ParsedIssueInvoiceInput) {
@@ -39,7 +40,16 @@ export function stepActivities({ options }: ParsedIssueInvoiceInput) {
   });
   return {
     authenticate: proxyActivities<InvoiceActivities>(request('Get a SePay access token', options.creationTimeout)),
-    inspect: proxyActivities<InvoiceActivities>(request("Look up this key's invoice at SePay", options.creationTimeout)),
+    prepare: proxyActivities<InvoiceActivities>(request("Check the account and quota, look up this key's invoice at SePay", options.creationTimeout)),
+    // Waiting for a top-up may take days: checks back off to a few minutes apart.
+    awaitQuota: proxyActivities<InvoiceActivities>({
+      ...poll('Wait for SePay quota (top up, then signal quotaToppedUp)', options.quotaTimeout),
+      retry: {
+        initialInterval: Math.min(msToNumber(options.pollMaximumInterval), msToNumber(QUOTA_CHECK_MAXIMUM_INTERVAL)),
+        backoffCoefficient: 2,
+        maximumInterval: QUOTA_CHECK_MAXIMUM_INTERVAL,
+      },
+    }),
     create: proxyActivities<InvoiceActivities>(request('Create the invoice at SePay', options.creationTimeout)),
     awaitCreation: proxyActivities<InvoiceActivities>(poll('Wait for SePay to create the invoice', options.creationTimeout)),
     issue: proxyActivities<InvoiceActivities>(request('Issue the invoice (point of no return)', options.issuanceTimeout)),

@@ -357,16 +357,10 @@ describe('awaitIssuance', () => {
   });
 
   /**
-   * KNOWN BUG, reported to the lead (issue #11 finding 5 still reachable): the tracking code of a
-   * re-sent issue request is heartbeated, but the next beat, from `cancellation()` in the fast
-   * phase's next check or from keepAlive's timer, repeats the details the attempt STARTED with
-   * (`heartbeatKeepingDetails` reads `info.heartbeatDetails`, a snapshot), and `reissuedTrackingCode`
-   * reads the same snapshot. So the new job is forgotten: its checks stop, SePay answers 409 while it
-   * runs, and once it fails the draft is issued again, until the issuance deadline. Shown end to end
-   * with the simulator's jobs settling after the issue retry (settleMs 5 s): DeadlineExceeded, not
-   * SepayJobFailed. `it.fails` while the bug stands; make it `it` with the fix.
+   * Issue #11 finding 5, second form: the beats after a re-sent issue request (the next check's, the
+   * keepalive timer's) used to repeat the details the attempt started with, forgetting the new job.
    */
-  it.fails('within one attempt, keeps following a re-sent issue request by its tracking code and leaves that code as the last heartbeat', async () => {
+  it('within one attempt, keeps following a re-sent issue request by its tracking code and leaves that code as the last heartbeat', async () => {
     const sepay = new FakeSepay();
     sepay.invoices.set(KEY, heldAtSepay(KEY, 'draft'));
     const { run, beats } = attempt();

@@ -159,6 +159,8 @@ it('finding 4: pollInitialInterval above pollMaximumInterval is refused as Inval
 });
 
 it('finding 5: an issue response lost and then a failed issue job ends SepayJobFailed, not a 24-hour wait', async () => {
+  // Jobs settle only after the retried issue request looked at the invoice: it finds the lost job still running.
+  await env.sim.setJobChecks(1, 5_000);
   await env.sim.addFault({ endpoint: 'issue', kind: 'drop-after-commit', times: 1 });
   await env.sim.addFault({ endpoint: 'issue', kind: 'job-fail', message: 'Ký số thất bại' });
   const handle = await env.start(uniqueKey('lost-then-failed'), { ...options(), issuanceTimeout: '1 minute' });

@@ -83,7 +83,7 @@ describe('tracing', () => {
       expect(run, spans.map((span) => span.name).join(', ')).toBeDefined();
       const inRun = spans.filter((span) => span.spanContext().traceId === run!.spanContext().traceId);
       const names = new Set(inRun.map((span) => span.name));
-      for (const activity of ['inspectReferenceCodes', 'createInvoice', 'awaitCreation', 'issueInvoice', 'awaitIssuance', 'fetchInvoiceDetail']) {
+      for (const activity of ['prepareInvoice', 'createInvoice', 'awaitCreation', 'issueInvoice', 'awaitIssuance', 'fetchInvoiceDetail']) {
         expect(names).toContain(`StartActivity:${activity}`);
         expect(names).toContain(`RunActivity:${activity}`);
       }
