@@ -41,4 +41,9 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The bin is plain JavaScript outside the TypeScript project: linted without type information.
+    files: ['bin/**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
 );

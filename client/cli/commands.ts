@@ -1,147 +1,18 @@
 /**
- * The CLI's commands. Each checks its arguments in `prepare`, before anything connects to
- * Temporal, so usage and input errors never need a server, then acts through `InvoiceClient`.
+ * The CLI's command table: every command by name. Each group of commands lives in its own module;
+ * a new group is one more spread here.
  */
-import { type InvoiceStage } from '../../workflows/messages.js';
-import { type InvoiceClient } from '../invoice-client.js';
-import { parseInvoiceStage, type InvoiceListEntry } from '../invoice-listing.js';
-import { validateIssueInput } from '../issue-input.js';
-import { InvoiceStageSchema } from '../message-schemas.js';
-import { optionalString, positiveInteger, readJsonFile, requiredString, type Values } from './args.js';
-import { listText, resultText, runText, statusText } from './format.js';
-import { UsageError } from './usage-error.js';
+import { accountCommands } from './account-commands.js';
+import { type Command } from './command.js';
+import { downloadCommands } from './download-command.js';
+import { invoiceCommands } from './invoice-commands.js';
+import { quotaCommands } from './quota-commands.js';
 
-/** The part of `InvoiceClient` the commands use. */
-export type CliClient = Pick<InvoiceClient, 'issue' | 'getStatus' | 'cancel' | 'requestCancellation' | 'approve' | 'result' | 'list'>;
+export type { Action, CliClient, CliContext, CliSepay, Command, Output } from './command.js';
 
-export interface Output {
-  /** What `--json` prints. */
-  json: unknown;
-  text: string;
-  /** For an answer that is not a success (a rejected cancellation); 0 when absent. */
-  exitCode?: number;
-}
-
-export type Action = (client: CliClient) => Promise<Output>;
-
-export interface Command {
-  usage: string;
-  summary: string;
-  /** Single-valued `node:util` parseArgs options (no `multiple`, so every value is one string or boolean). */
-  options: Record<string, { type: 'string' | 'boolean' }>;
-  prepare(values: Values): Action | Promise<Action>;
-}
-
-const key = { key: { type: 'string' } } as const;
-
-const issue: Command = {
-  usage: '--key K --file invoice.json [--mode draft-then-issue|direct] [--approval auto|manual] [--wait]',
-  summary: 'issue an invoice (the file holds the SePay create body without reference_code/is_draft)',
-  options: { ...key, file: { type: 'string' }, mode: { type: 'string' }, approval: { type: 'string' }, wait: { type: 'boolean' } },
-  async prepare(values) {
-    const invoiceKey = requiredString(values, 'key');
-    const invoice = await readJsonFile(values, 'file');
-    const options = { mode: optionalString(values, 'mode'), approval: optionalString(values, 'approval') };
-    // Every problem (file content and options) is reported now, before connecting.
-    const input = validateIssueInput({ invoiceKey, invoice, options });
-    return async (client) => {
-      // Only the chosen options: an explicit referenceGeneration would stop the client choosing it.
-      const { workflowId, runId, existing, handle } = await client.issue(input.invoiceKey, input.invoice, {
-        mode: input.options.mode,
-        approval: input.options.approval,
-      });
-      const run = { workflowId, runId, existing };
-      if (values.wait !== true) return { json: run, text: runText(invoiceKey, run) };
-      const result = await handle.result();
-      return { json: { ...run, result }, text: `${runText(invoiceKey, run)}\n${resultText(result)}` };
-    };
-  },
+export const commands: Record<string, Command> = {
+  ...invoiceCommands,
+  ...accountCommands,
+  ...quotaCommands,
+  ...downloadCommands,
 };
-
-/** A command that reads one thing about one invoice and prints it. */
-function readCommand<T>(summary: string, read: (client: CliClient, invoiceKey: string) => Promise<T>, text: (value: T) => string): Command {
-  return {
-    usage: '--key K',
-    summary,
-    options: key,
-    prepare(values) {
-      const invoiceKey = requiredString(values, 'key');
-      return async (client) => {
-        const value = await read(client, invoiceKey);
-        return { json: value, text: text(value) };
-      };
-    },
-  };
-}
-
-const status = readCommand("show an invoice's stage, codes, last error and result", (client, invoiceKey) => client.getStatus(invoiceKey), statusText);
-
-const result = readCommand(
-  'wait for the outcome (exit 1 with the failure type when the invoice failed)',
-  (client, invoiceKey) => client.result(invoiceKey),
-  resultText,
-);
-
-const cancel: Command = {
-  usage: '--key K --reason R [--update]',
-  summary: 'cancel before issuance; --update waits for accepted/rejected (exit 1 when rejected)',
-  options: { ...key, reason: { type: 'string' }, update: { type: 'boolean' } },
-  prepare(values) {
-    const invoiceKey = requiredString(values, 'key');
-    const reason = requiredString(values, 'reason');
-    if (values.update !== true) {
-      return async (client) => {
-        await client.cancel(invoiceKey, reason);
-        return { json: { signalled: true }, text: `Cancel sent to invoice ${invoiceKey}; \`status\` shows whether it was in time.` };
-      };
-    }
-    return async (client) => {
-      const answer = await client.requestCancellation(invoiceKey, reason);
-      const text = answer.accepted ? `Cancellation accepted at stage ${answer.stage}.` : `Cancellation rejected: ${answer.reason}`;
-      return { json: answer, text, exitCode: answer.accepted ? 0 : 1 };
-    };
-  },
-};
-
-const approve: Command = {
-  usage: '--key K [--by NAME]',
-  summary: 'approve an invoice started with --approval manual',
-  options: { ...key, by: { type: 'string' } },
-  prepare(values) {
-    const invoiceKey = requiredString(values, 'key');
-    const approvedBy = optionalString(values, 'by');
-    return async (client) => {
-      await client.approve(invoiceKey, approvedBy);
-      return { json: { signalled: true }, text: `Approval sent to invoice ${invoiceKey}.` };
-    };
-  },
-};
-
-const list: Command = {
-  usage: `[--stage ${InvoiceStageSchema.options.join('|')}] [--limit N]`,
-  summary: 'list invoices, optionally in one stage (default limit 100)',
-  options: { stage: { type: 'string' }, limit: { type: 'string' } },
-  prepare(values) {
-    const stage = stageOption(values);
-    const limit = positiveInteger(values, 'limit', 100);
-    return async (client) => {
-      const entries: InvoiceListEntry[] = [];
-      for await (const entry of client.list({ stage, pageSize: Math.min(limit, 1000) })) {
-        entries.push(entry);
-        if (entries.length >= limit) break;
-      }
-      return { json: entries, text: listText(entries) };
-    };
-  },
-};
-
-function stageOption(values: Values): InvoiceStage | undefined {
-  const text = optionalString(values, 'stage');
-  try {
-    return text === undefined ? undefined : parseInvoiceStage(text);
-  } catch (error) {
-    throw new UsageError(`--stage: ${(error as Error).message}`);
-  }
-}
-
-export const commands: Record<string, Command> = { issue, status, cancel, approve, result, list };

@@ -2,6 +2,7 @@
 import { type IssuedRun } from '../invoice-client.js';
 import { type InvoiceListEntry } from '../invoice-listing.js';
 import { type CancellationView, type InvoiceStatus, type IssueInvoiceResult } from '../../workflows/messages.js';
+import { type ProviderAccount, type ProviderAccountDetail } from '../../sepay/schemas.js';
 
 /** Label/value lines, aligned, skipping values that are not there. */
 function rows(entries: [string, string | undefined][]): string {
@@ -59,9 +60,30 @@ export function statusText(status: InvoiceStatus): string {
   ].join('\n');
 }
 
+/** A header row and data rows, columns padded to their widest cell. */
+function table(header: string[], body: string[][], indent = ''): string {
+  const all = [header, ...body];
+  const widths = header.map((_, column) => Math.max(...all.map((row) => row[column]!.length)));
+  return all.map((row) => indent + row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
+}
+
 export function listText(entries: InvoiceListEntry[]): string {
   if (entries.length === 0) return 'No invoices.';
-  const table = [['KEY', 'STAGE', 'STATUS', 'STARTED'], ...entries.map((e) => [e.invoiceKey, e.stage ?? '-', e.status, e.startTime.toISOString()])];
-  const widths = table[0]!.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
-  return table.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
+  return table(['KEY', 'STAGE', 'STATUS', 'STARTED'], entries.map((e) => [e.invoiceKey, e.stage ?? '-', e.status, e.startTime.toISOString()]));
+}
+
+/** SePay leaves the approval date empty until the tax authority approved (and always on sandbox). */
+const approvalDate = (account: ProviderAccount) => account.tax_authority_approved_date ?? 'not approved yet';
+
+export function accountsText(accounts: ProviderAccount[]): string {
+  if (accounts.length === 0) return 'No provider accounts.';
+  const body = accounts.map((a) => [a.id, a.provider, a.active ? 'yes' : 'no', approvalDate(a)]);
+  return table(['ID', 'PROVIDER', 'ACTIVE', 'TAX AUTHORITY APPROVAL'], body);
+}
+
+export function accountDetailText(account: ProviderAccountDetail): string {
+  const heading = `Provider account ${account.id} (${account.provider}): ${account.active ? 'active' : 'inactive'}, tax authority approval ${approvalDate(account)}`;
+  if (account.templates.length === 0) return `${heading}\n  No template/series pairs allocated.`;
+  const body = account.templates.map((t) => [t.template_code, t.invoice_series, t.invoice_label ?? '']);
+  return `${heading}\n${table(['TEMPLATE', 'SERIES', 'LABEL'], body, '  ')}`;
 }

@@ -1,18 +1,21 @@
 /**
- * The CLI's flow: pick the command, parse and check its arguments, connect, act, print.
+ * The CLI's flow: pick the command, parse and check its arguments, act (connecting to Temporal
+ * and SePay only as the command needs them), print.
  * Exit codes: 0 ok, 2 usage or invalid input, 1 any other failure.
  */
 import { parseArgs } from 'node:util';
+import { SepayError } from '../../sepay/errors.js';
 import { failureType } from '../failure-type.js';
 import { InvalidInvoiceInputError } from '../issue-input.js';
-import { commands, type CliClient, type Command, type Output } from './commands.js';
+import { SepayConnectionError } from '../sepay-connection.js';
 import { type Values } from './args.js';
+import { commands, type Command, type Output } from './commands.js';
+import { lazyContext, type Connectors } from './lazy-context.js';
 import { UsageError } from './usage-error.js';
 
-export interface CliIo {
+export interface CliIo extends Connectors {
   stdout(text: string): void;
   stderr(text: string): void;
-  connect(): Promise<CliClient & { close(): Promise<void> }>;
 }
 
 const GLOBAL_OPTIONS: Command['options'] = { json: { type: 'boolean' }, help: { type: 'boolean' } };
@@ -26,12 +29,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 0;
     }
     const action = await invocation.command.prepare(invocation.values);
-    const client = await io.connect();
+    const { context, close } = lazyContext(io);
     let output: Output;
     try {
-      output = await action(client);
+      output = await action(context);
     } finally {
-      await client.close();
+      await close();
     }
     io.stdout(json ? JSON.stringify(output.json, null, 2) : output.text);
     return output.exitCode ?? 0;
@@ -69,13 +72,14 @@ function parseInvocation(argv: string[]): Invocation {
 function helpText(name?: string): string {
   const entries = Object.entries(commands).filter(([commandName]) => name === undefined || commandName === name);
   return [
-    'Usage: npm run invoice -- <command> [options] [--json]',
+    'Usage: npx sepay-invoice <command> [options] [--json]',
     '',
     ...entries.map(([commandName, command]) => `  ${commandName} ${command.usage}\n      ${command.summary}`),
     '',
     '  --json  print one JSON document on stdout (errors too: {"error": {...}})',
     'Temporal connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TLS variables or a profile;',
     'task queue: SEPAY_TASK_QUEUE (default sepay-einvoice); payload encryption: PAYLOAD_ENCRYPTION_KEYS (as the worker).',
+    'SePay (accounts, usage, download): SEPAY_CLIENT_ID, SEPAY_CLIENT_SECRET, SEPAY_ENVIRONMENT or SEPAY_BASE_URL (as the worker).',
   ].join('\n');
 }
 
@@ -83,6 +87,8 @@ interface Failure {
   exitCode: number;
   type: string;
   message: string;
+  /** SePay's error code, for a failed SePay call. */
+  code?: string;
   issues?: string[];
 }
 
@@ -91,6 +97,8 @@ function describeFailure(error: unknown): Failure {
   if (error instanceof InvalidInvoiceInputError) {
     return { exitCode: 2, type: error.type, message: 'invalid invoice input', issues: error.issues };
   }
+  if (error instanceof SepayConnectionError) return { exitCode: 2, type: 'SepayNotConfigured', message: error.message, issues: error.problems };
+  if (error instanceof SepayError) return { exitCode: 1, type: error.name, code: error.code, message: error.message };
   // The SDK wraps the workflow's own failure; its innermost cause carries the useful message.
   let cause = error;
   while (cause instanceof Error && cause.cause instanceof Error) cause = cause.cause;
@@ -99,6 +107,7 @@ function describeFailure(error: unknown): Failure {
 }
 
 function failureText(failure: Omit<Failure, 'exitCode'>): string {
-  if (failure.type === 'Usage') return `error: ${failure.message}\nRun \`npm run invoice -- --help\` for usage.`;
-  return [`${failure.type}: ${failure.message}`, ...(failure.issues ?? []).map((issue) => `  - ${issue}`)].join('\n');
+  if (failure.type === 'Usage') return `error: ${failure.message}\nRun \`npx sepay-invoice --help\` for usage.`;
+  const type = failure.code === undefined ? failure.type : `${failure.type} ${failure.code}`;
+  return [`${type}: ${failure.message}`, ...(failure.issues ?? []).map((issue) => `  - ${issue}`)].join('\n');
 }

@@ -1,17 +1,23 @@
 /**
  * The CLI: usage and input errors exit 2 before any connection (checked in a real process), and
- * each command's output and exit code (checked in-process against a stand-in InvoiceClient).
+ * each command's output and exit code (checked in-process against stand-ins for InvoiceClient and
+ * SepayClient).
  */
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { describe, expect, it, vi } from 'vitest';
-import { type CliClient } from '../../client/cli/commands.js';
+import { type CliClient, type CliSepay } from '../../client/cli/commands.js';
 import { runCli } from '../../client/cli/run.js';
-import { type InvoiceStatus } from '../../workflows/messages.js';
+import { type InvoiceListEntry } from '../../client/invoice-listing.js';
+import { SepayConnectionError } from '../../client/sepay-connection.js';
+import { SepayError } from '../../sepay/errors.js';
+import { type ProviderAccountDetail } from '../../sepay/schemas.js';
+import { quotaToppedUpSignal, type InvoiceStatus, type IssueInvoiceResult } from '../../workflows/messages.js';
+import { InvoiceReferenceCode } from '../../workflows/search-attributes.js';
 
 const repo = new URL('../../', import.meta.url).pathname;
 const tsx = join(repo, 'node_modules/.bin/tsx');
@@ -48,21 +54,29 @@ describe('invoice CLI process', () => {
   it('prints help with exit code 0', async () => {
     const { code, stdout } = await cliProcess('--help');
     expect(code).toBe(0);
-    for (const command of ['issue', 'status', 'cancel', 'approve', 'result', 'list']) expect(stdout).toContain(`  ${command} `);
+    for (const command of ['issue', 'status', 'cancel', 'approve', 'result', 'list', 'accounts', 'usage', 'download', 'quota-topped-up']) {
+      expect(stdout).toContain(`  ${command} `);
+    }
   });
 });
 
-/** Runs the CLI in-process against `client`, capturing what it prints. */
+/** Runs the CLI in-process against `client` and `sepay`, capturing what it prints and what it connected to. */
 async function cli(client: Partial<CliClient>, ...args: string[]) {
+  return cliWith({ client }, ...args);
+}
+
+async function cliWith({ client = {}, sepay = {} }: { client?: Partial<CliClient>; sepay?: Partial<CliSepay> | (() => never) }, ...args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
   const close = vi.fn(async () => undefined);
+  const connect = vi.fn(async () => ({ ...(client as CliClient), close }));
   const code = await runCli(args, {
     stdout: (text) => out.push(text),
     stderr: (text) => err.push(text),
-    connect: async () => ({ ...(client as CliClient), close }),
+    connect,
+    sepay: typeof sepay === 'function' ? sepay : () => sepay as CliSepay,
   });
-  return { code, stdout: out.join('\n'), stderr: err.join('\n'), close };
+  return { code, stdout: out.join('\n'), stderr: err.join('\n'), close, connect };
 }
 
 describe('invoice CLI commands', () => {
@@ -104,5 +118,155 @@ describe('invoice CLI commands', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('unknown invoice stage "done"');
     expect(close).not.toHaveBeenCalled();
+  });
+});
+
+describe('SePay commands', () => {
+  const account: ProviderAccountDetail = {
+    id: 'acc-1', provider: 'matbao', active: true, tax_authority_approved_date: null,
+    templates: [{ template_code: '1', invoice_series: 'C25TAT', invoice_label: '1 - C25TAT - Hóa đơn giá trị gia tăng' }],
+  };
+  const paging = (page: number, has_more: boolean) => ({ per_page: 1, total: 2, has_more, current_page: page, page_count: 2 });
+
+  it('accounts reads every page of accounts and never connects to Temporal', async () => {
+    const listProviderAccounts = vi.fn(async ({ page = 1 } = {}) => ({
+      paging: paging(page, page === 1),
+      items: [{ ...account, id: `acc-${page}`, active: page === 1 }],
+    }));
+    const { code, stdout, connect } = await cliWith({ sepay: { listProviderAccounts } }, 'accounts', '--json');
+    expect(code).toBe(0);
+    expect((JSON.parse(stdout) as { id: string; active: boolean }[]).map(({ id, active }) => [id, active])).toEqual([['acc-1', true], ['acc-2', false]]);
+    expect(connect).not.toHaveBeenCalled();
+    const human = await cliWith({ sepay: { listProviderAccounts } }, 'accounts');
+    expect(human.stdout.split('\n')[1]).toMatch(/^acc-1\s+matbao\s+yes\s+not approved yet$/);
+  });
+
+  it('accounts --id shows the template/series pairs of that account', async () => {
+    const getProviderAccount = vi.fn(async () => account);
+    const { code, stdout } = await cliWith({ sepay: { getProviderAccount } }, 'accounts', '--id', 'acc-1');
+    expect(code).toBe(0);
+    expect(getProviderAccount).toHaveBeenCalledWith('acc-1');
+    expect(stdout).toMatch(/^Provider account acc-1 \(matbao\): active/);
+    expect(stdout).toMatch(/\n {2}1 {9}C25TAT {2}1 - C25TAT - Hóa đơn giá trị gia tăng$/);
+  });
+
+  it('usage prints the remaining quota as an integer', async () => {
+    const { code, stdout } = await cliWith({ sepay: { getUsage: async () => 534 } }, 'usage', '--json');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({ quotaRemaining: 534 });
+  });
+
+  it('names every missing SePay variable with exit code 2, never connecting to Temporal', async () => {
+    const missing = () => {
+      throw new SepayConnectionError(['SEPAY_CLIENT_ID: Invalid input', 'SEPAY_CLIENT_SECRET: Invalid input']);
+    };
+    const { code, stdout, connect } = await cliWith({ sepay: missing }, 'download', '--key', 'k', '--type', 'pdf', '--out', '/nonexistent/x.pdf', '--json');
+    expect(code).toBe(2);
+    const { error } = JSON.parse(stdout) as { error: { type: string; issues: string[] } };
+    expect(error.type).toBe('SepayNotConfigured');
+    expect(error.issues.map((issue) => issue.split(':')[0])).toEqual(['SEPAY_CLIENT_ID', 'SEPAY_CLIENT_SECRET']);
+    expect(connect).not.toHaveBeenCalled();
+  });
+
+  it("reports a SePay refusal with exit code 1 and SePay's code", async () => {
+    const getProviderAccount = async () => {
+      throw new SepayError({ kind: 'not-found', endpoint: 'GET /v1/provider-accounts/{id}', code: 'NOT_FOUND', status: 404, message: 'not found' });
+    };
+    const { code, stderr } = await cliWith({ sepay: { getProviderAccount } }, 'accounts', '--id', 'nope');
+    expect(code).toBe(1);
+    expect(stderr).toBe('SepayError NOT_FOUND: GET /v1/provider-accounts/{id}: not found');
+  });
+});
+
+describe('download', () => {
+  const issued: IssueInvoiceResult = {
+    outcome: 'issued',
+    invoice: {
+      referenceCode: 'order-1~2', invoiceNumber: '0000001', issuedDate: '2026-05-01', status: 'issued', totalBeforeTax: 1, taxAmount: 0,
+      totalAmount: 1, pdfUrl: null, xmlUrl: null, taxAuthorityCode: null, providerAccountId: 'acc-1',
+    },
+  };
+  /** A handle whose latest run is `status`, carrying `referenceCode` as its search attribute. */
+  function runOf(status: 'COMPLETED' | 'RUNNING', referenceCode: string | undefined, result: IssueInvoiceResult = issued) {
+    const describe = async () => ({ status: { name: status }, typedSearchAttributes: { get: (key: unknown) => (key === InvoiceReferenceCode ? referenceCode : undefined) } });
+    return { handle: vi.fn(() => ({ describe, result: async () => result })) as unknown as CliClient['handle'] };
+  }
+  const pdf = Buffer.from('%PDF-1.4 sample');
+  const downloadInvoice = vi.fn(async () => ({ file_type: 'pdf' as const, file_name: 'HD_0000001_20260501.pdf', content: pdf.toString('base64'), bytes: pdf }));
+
+  it("writes the decoded file of a completed run's reference code", async () => {
+    const out = join(await mkdtemp(join(tmpdir(), 'cli-download-')), 'invoice.pdf');
+    const { code, stdout } = await cliWith({ client: runOf('COMPLETED', 'stale-code'), sepay: { downloadInvoice } }, 'download', '--key', 'order-1', '--type', 'pdf', '--out', out, '--json');
+    expect(code).toBe(0);
+    expect(downloadInvoice).toHaveBeenLastCalledWith('order-1~2', 'pdf');
+    expect(await readFile(out)).toEqual(pdf);
+    expect(JSON.parse(stdout)).toMatchObject({ referenceCode: 'order-1~2', fileName: 'HD_0000001_20260501.pdf', path: out, bytes: pdf.length });
+  });
+
+  it('uses the search attribute of a running run', async () => {
+    const out = join(await mkdtemp(join(tmpdir(), 'cli-download-')), 'invoice.pdf');
+    const { code } = await cliWith({ client: runOf('RUNNING', 'order-1'), sepay: { downloadInvoice } }, 'download', '--key', 'order-1', '--type', 'pdf', '--out', out);
+    expect(code).toBe(0);
+    expect(downloadInvoice).toHaveBeenLastCalledWith('order-1', 'pdf');
+  });
+
+  it('exits 1 for a cancelled invoice, which has no file', async () => {
+    const cancelled: IssueInvoiceResult = { outcome: 'cancelled', referenceCode: 'order-1', reason: 'customer asked', draftDeleted: true };
+    const out = join(await mkdtemp(join(tmpdir(), 'cli-download-')), 'invoice.pdf');
+    const { code, stderr } = await cliWith({ client: runOf('COMPLETED', 'order-1', cancelled), sepay: { downloadInvoice } }, 'download', '--key', 'order-1', '--type', 'xml', '--out', out);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^NothingToDownload: invoice order-1 was cancelled/);
+  });
+
+  it('refuses an existing file unless --force, before connecting', async () => {
+    const out = join(await mkdtemp(join(tmpdir(), 'cli-download-')), 'invoice.pdf');
+    await writeFile(out, 'keep me');
+    const refused = await cliWith({ client: runOf('COMPLETED', 'order-1'), sepay: { downloadInvoice } }, 'download', '--key', 'order-1', '--type', 'pdf', '--out', out);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`--out ${out} already exists (--force replaces it)`);
+    expect(refused.connect).not.toHaveBeenCalled();
+    expect(await readFile(out, 'utf8')).toBe('keep me');
+
+    const forced = await cliWith({ client: runOf('COMPLETED', 'order-1'), sepay: { downloadInvoice } }, 'download', '--key', 'order-1', '--type', 'pdf', '--out', out, '--force');
+    expect(forced.code).toBe(0);
+    expect(await readFile(out)).toEqual(pdf);
+  });
+
+  it('refuses a type other than pdf or xml naming --type', async () => {
+    const { code, stderr, connect } = await cliWith({}, 'download', '--key', 'order-1', '--type', 'html', '--out', 'x.html');
+    expect(code).toBe(2);
+    expect(stderr).toContain('--type must be one of pdf, xml, got "html"');
+    expect(connect).not.toHaveBeenCalled();
+  });
+});
+
+describe('quota-topped-up', () => {
+  const entry = (invoiceKey: string, status: InvoiceListEntry['status']): InvoiceListEntry => ({
+    invoiceKey, workflowId: `invoice-${invoiceKey}`, runId: `run-${invoiceKey}`, stage: 'awaiting-quota', status, startTime: new Date(0),
+  });
+
+  it('signals each running run listed in awaiting-quota, pinned to its run, and counts those told', async () => {
+    const list = vi.fn(async function* () {
+      yield* [entry('a', 'RUNNING'), entry('ended', 'TERMINATED'), entry('gone', 'RUNNING'), entry('b', 'RUNNING')];
+    });
+    const signalled: [string, string | undefined, unknown][] = [];
+    const handle = vi.fn((invoiceKey: string, runId?: string) => ({
+      signal: async (signal: unknown) => {
+        if (invoiceKey === 'gone') throw new WorkflowNotFoundError('not found', `invoice-${invoiceKey}`, runId);
+        signalled.push([invoiceKey, runId, signal]);
+      },
+    })) as unknown as CliClient['handle'];
+    const { code, stdout } = await cli({ list, handle }, 'quota-topped-up', '--json');
+    expect(code).toBe(0);
+    expect(list).toHaveBeenCalledWith({ stage: 'awaiting-quota' });
+    expect(signalled).toEqual([['a', 'run-a', quotaToppedUpSignal], ['b', 'run-b', quotaToppedUpSignal]]);
+    expect(JSON.parse(stdout)).toEqual({ told: 2, invoices: [{ invoiceKey: 'a', runId: 'run-a' }, { invoiceKey: 'b', runId: 'run-b' }] });
+  });
+
+  it('says so when nothing waits', async () => {
+    const list = async function* () {};
+    const { code, stdout } = await cli({ list: list as CliClient['list'] }, 'quota-topped-up');
+    expect(code).toBe(0);
+    expect(stdout).toBe('No invoice is waiting for quota.');
   });
 });
