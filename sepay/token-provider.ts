@@ -85,7 +85,7 @@ export class TokenProvider {
 }
 
 /** Waits for `promise`, or rejects with the signal's reason once it aborts; the signal must not be aborted yet. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
