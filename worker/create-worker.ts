@@ -5,6 +5,8 @@
 import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker, type WorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, inputActivities } from '../activities/index.js';
+import { createReconciliationActivities, type ReconciliationActivities } from '../activities/reconciliation-activities.js';
+import { createUsageActivities, type UsageActivities } from '../activities/usage-activities.js';
 import { encryptingDataConverter } from '../codec/data-converter.js';
 import { SepayClient, TokenProvider, type SepayObserver } from '../sepay/index.js';
 import type { WorkerConfig } from './config.js';
@@ -32,8 +34,8 @@ export function prebuiltBundlePath(config: WorkerConfig): string | undefined {
   return fileURLToPath(new URL(`../${PREBUILT_BUNDLE_FILES[file]}`, import.meta.url));
 }
 
-/** The activities a worker registers: the SePay steps and the input validation. */
-export type InvoiceWorkerActivities = ReturnType<typeof createActivities> & typeof inputActivities;
+/** The activities a worker registers: the SePay steps, the input validation, and the monitoring workflows' steps. */
+export type InvoiceWorkerActivities = ReturnType<typeof createActivities> & typeof inputActivities & UsageActivities & ReconciliationActivities;
 
 export interface InvoiceWorkerOptions {
   config: WorkerConfig;
@@ -64,7 +66,12 @@ export async function createInvoiceWorker({ config, connection, namespace, workf
   const dataConverter = config.payloadEncryption && encryptingDataConverter(config.payloadEncryption);
   const bundlePath = prebuiltBundlePath(config);
   const bundle = workflowBundle ?? (bundlePath ? { codePath: bundlePath } : undefined);
-  const realActivities: InvoiceWorkerActivities = { ...createActivities({ sepay, tokens, defaults: config.defaults }), ...inputActivities };
+  const realActivities: InvoiceWorkerActivities = {
+    ...createActivities({ sepay, tokens, defaults: config.defaults }),
+    ...inputActivities,
+    ...createUsageActivities({ sepay }),
+    ...createReconciliationActivities({ sepay }),
+  };
   return Worker.create({
     connection,
     namespace,

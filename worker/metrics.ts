@@ -10,6 +10,10 @@
  *   every HTTP request to SePay, `status` being the HTTP status or `timeout`/`network`.
  * - `sepay_invoice_wait_duration_ms{phase}`: how long SePay took to finish a create or issue job,
  *   from the first status check being scheduled to the check that found it done.
+ * - `sepay_quota_remaining`: SePay's remaining quota as this worker last read it (the usage
+ *   monitor schedule); `sepay_reconciliation_findings{kind}` and
+ *   `sepay_reconciliation_invoices_scanned`: the last reconciliation this worker finished
+ *   (docs/monitoring.md).
  *
  * Durations are milliseconds, like the SDK's own. Without an exporter the SDK's meter is a no-op.
  */
@@ -17,6 +21,7 @@ import type { Context as ActivityContext } from '@temporalio/activity';
 import type { MetricMeter } from '@temporalio/common';
 import type { ActivityInboundCallsInterceptor, ActivityInterceptorsFactory, MetricsExporterConfig } from '@temporalio/worker';
 import type { SepayObserver } from '../sepay/index.js';
+import { MonitoringMetricName } from '../workflows/monitoring-metrics.js';
 import { formatListenAddress, type ListenAddress } from './listen-address.js';
 
 export const MetricName = {
@@ -24,6 +29,7 @@ export const MetricName = {
   apiRequests: 'sepay_api_requests_total',
   apiRequestDuration: 'sepay_api_request_duration_ms',
   invoiceWaitDuration: 'sepay_invoice_wait_duration_ms',
+  ...MonitoringMetricName,
 } as const;
 
 const SECOND = 1_000;
