@@ -24,6 +24,8 @@ import {
   CancelBySignalCommand,
   IssueCommand,
   TerminateCommand,
+  WAITABLE_STAGES,
+  WaitForStageCommand,
   WorkflowCancelCommand,
 } from './run-commands.js';
 
@@ -63,17 +65,19 @@ export function commandSequences({ keyCount, maxOps, simulatorModes, replayPath 
   const issue = fc.tuple(keyIndex, fc.constantFrom(...CONTENT_NAMES), runOptions).map(([k, content, options]) => new IssueCommand(k, content, options));
   const wait = fc.integer({ min: 100, max: 800 }).map((ms) => new WaitCommand(ms));
   const weighted: [ModelCommandArbitrary, number][] = [
-    [issue, 4],
-    [wait, 3],
+    [issue, 5],
+    [wait, 2],
+    [fc.tuple(keyIndex, fc.constantFrom(...WAITABLE_STAGES)).map(([k, stage]) => new WaitForStageCommand(k, stage)), 3],
     [keyIndex.map((k) => new ApproveCommand(k)), 2],
-    [keyIndex.map((k) => new TerminateCommand(k)), 1],
+    [keyIndex.map((k) => new TerminateCommand(k)), 3],
     [keyIndex.map((k) => new CancelBySignalCommand(k)), 1],
     [keyIndex.map((k) => new CancelByUpdateCommand(k)), 1],
     [keyIndex.map((k) => new WorkflowCancelCommand(k)), 1],
     [fc.constant(new RestartWorkerCommand()), 1],
     [fc.constantFrom(...(Object.keys(SEPAY_FAULTS) as SepayFaultName[])).map((fault) => new SepayFaultCommand(fault)), 2],
     [fc.constant(new ClearFaultsCommand()), 1],
-    [fc.constantFrom(0, 1, 3, 30).map((checks) => new JobSpeedCommand(checks)), 1],
+    // Slow jobs keep a run mid-step long enough for a termination or a cancel to land there.
+    [fc.constantFrom(0, 1, 3, 10, 10, 30).map((checks) => new JobSpeedCommand(checks)), 3],
   ];
   if (simulatorModes) {
     const modes = fc.record(
@@ -84,5 +88,6 @@ export function commandSequences({ keyCount, maxOps, simulatorModes, replayPath 
   }
   // fc.commands draws each command uniformly among the arbitraries given: repeat one to weight it.
   const arbitraries = weighted.flatMap(([arbitrary, weight]) => Array.from({ length: weight }, () => arbitrary));
-  return fc.commands(arbitraries, { maxCommands: maxOps, replayPath });
+  // Lengths spread evenly up to maxOps: fast-check's bias would favour sequences of two or three.
+  return fc.noBias(fc.commands(arbitraries, { maxCommands: maxOps, size: 'max', replayPath }));
 }

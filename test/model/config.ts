@@ -8,6 +8,7 @@ export interface ModelConfig {
   path?: string;
   /** The commands' own replay path, printed inside the counterexample as replayPath="…". */
   replayPath?: string;
+  /** At most this many sequences; the time budget usually ends the run first. */
   runs: number;
   maxOps: number;
   keyCount: number;
@@ -17,6 +18,8 @@ export interface ModelConfig {
   shrinkBudgetMs: number;
   /** How long the settle phase waits for the runs to close, twice (before and after the re-runs). */
   settleMs: number;
+  /** MODEL_VERBOSE=1 prints every sequence's operations. */
+  verbose: boolean;
 }
 
 function numberFrom(env: Record<string, string | undefined>, name: string, fallback: number): number {
@@ -33,12 +36,13 @@ export function modelConfig(env: Record<string, string | undefined> = process.en
     seed: numberFrom(env, 'MODEL_SEED', Math.floor(Math.random() * 2 ** 31)),
     path: env.MODEL_PATH || undefined,
     replayPath: env.MODEL_REPLAY_PATH || undefined,
-    runs: numberFrom(env, 'MODEL_RUNS', 100),
-    maxOps: numberFrom(env, 'MODEL_MAX_OPS', 10),
+    runs: numberFrom(env, 'MODEL_RUNS', 1000),
+    maxOps: numberFrom(env, 'MODEL_MAX_OPS', 12),
     keyCount: Math.min(3, Math.max(1, numberFrom(env, 'MODEL_KEYS', 2))),
     budgetMs: numberFrom(env, 'MODEL_MINUTES', 2.5) * minutes,
     shrinkBudgetMs: numberFrom(env, 'MODEL_SHRINK_MINUTES', 3) * minutes,
     settleMs: numberFrom(env, 'MODEL_SETTLE_SECONDS', 75) * 1000,
+    verbose: env.MODEL_VERBOSE === '1',
   };
 }
 

@@ -27,6 +27,7 @@ it('every key keeps its guarantees across random sequences of runs, messages, re
         if (budget.spent()) return;
         const { opsRun, violations } = await runSequence(env, commands, config.keyCount, config.settleMs);
         budget.record(opsRun, violations.length > 0);
+        if (config.verbose) console.log(`sequence ${budget.sequences}: ${String(commands)} -> ${violations.length} violations`);
         if (violations.length === 0) return;
         const list = violations.map((v) => `[${v.invariant}] ${v.key}: ${v.message}`).join('\n');
         console.log(`violations after ${String(commands)}:\n${list}`);

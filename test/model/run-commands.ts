@@ -3,6 +3,7 @@
  * three ways, approve. Each records in the model what the system answered.
  */
 import type fc from 'fast-check';
+import { getInvoiceStatusQuery, type InvoiceStage } from '../../workflows/messages.js';
 import { CONTENTS, type ContentName } from './contents.js';
 import { latestRun, recordIssue, type CancelAttempt, type KeyModel, type RunOptions, type SequenceModel } from './model.js';
 import { reachedOpenRun, within, type RealSystem } from './real-system.js';
@@ -109,6 +110,38 @@ export class ApproveCommand extends KeyCommand {
 
   toString(): string {
     return `approve(k${this.keyIndex})`;
+  }
+}
+
+/** The stages worth acting in: a step in flight at SePay, or a run waiting for someone. */
+export const WAITABLE_STAGES = ['awaiting-creation', 'awaiting-approval', 'issuing', 'awaiting-issuance'] as const satisfies readonly InvoiceStage[];
+const STAGE_WAIT_MS = 8_000;
+const STAGE_POLL_MS = 50;
+
+/**
+ * Watches the key's latest run until it reaches a stage (or closes, or a bound passes), as an
+ * operator acts on what the Web UI shows: it puts the next operation right inside that step.
+ */
+export class WaitForStageCommand extends KeyCommand {
+  constructor(
+    keyIndex: number,
+    readonly stage: (typeof WAITABLE_STAGES)[number],
+  ) {
+    super(keyIndex);
+  }
+
+  async run(model: SequenceModel, real: RealSystem): Promise<void> {
+    const handle = real.invoices.handle(this.keyOf(model).key);
+    const deadline = Date.now() + STAGE_WAIT_MS;
+    while (Date.now() < deadline) {
+      const [description, status] = await Promise.all([handle.describe(), within(STAGE_POLL_MS * 40, 'status query', handle.query(getInvoiceStatusQuery)).catch(() => undefined)]);
+      if (description.status.name !== 'RUNNING' || status?.stage === this.stage) return;
+      await new Promise((resolve) => setTimeout(resolve, STAGE_POLL_MS));
+    }
+  }
+
+  toString(): string {
+    return `waitForStage(k${this.keyIndex}, ${this.stage})`;
   }
 }
 

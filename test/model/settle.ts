@@ -1,7 +1,7 @@
 /**
  * The end of a sequence: SePay healthy again, every waiting approval given, every key's latest run
- * closed; a key whose latest run ended without a result is re-run once with its last content, as an
- * operator would. Only then do the invariants say anything: a sequence cut off mid-flight proves
+ * closed and no SePay job pending; a key whose latest run ended without a result is re-run once with
+ * its last content, as an operator would. Only then do the invariants say anything: a sequence cut off mid-flight proves
  * nothing.
  */
 import { WorkflowNotFoundError, type WorkflowExecutionStatusName } from '@temporalio/client';
@@ -53,11 +53,30 @@ async function untilClosed(model: SequenceModel, real: RealSystem, deadline: num
   }
 }
 
+/**
+ * Waits (bounded) until SePay has no job pending: a job a terminated run left behind settles on
+ * its own, and what SePay ends up holding is what the invariants must judge.
+ */
+async function untilJobsSettled(real: RealSystem, deadline: number): Promise<void> {
+  while (Date.now() < deadline) {
+    const { jobs } = await real.env.sim.jobs();
+    if (!jobs.some((job) => job.status === 'Pending')) return;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
+async function untilQuiet(model: SequenceModel, real: RealSystem, boundMs: number): Promise<StillOpen[]> {
+  const deadline = Date.now() + boundMs;
+  const stillOpen = await untilClosed(model, real, deadline);
+  await untilJobsSettled(real, deadline);
+  return stillOpen;
+}
+
 /** Answers the runs still open after the bound (each is an I5 violation). */
 export async function settle(model: SequenceModel, real: RealSystem, boundMs: number): Promise<StillOpen[]> {
   await real.env.sim.clearFaults();
   await real.env.sim.setJobChecks(1);
-  const stillOpen = await untilClosed(model, real, Date.now() + boundMs);
+  const stillOpen = await untilQuiet(model, real, boundMs);
   if (stillOpen.length > 0) return stillOpen;
 
   for (const key of model.keys) {
@@ -66,5 +85,5 @@ export async function settle(model: SequenceModel, real: RealSystem, boundMs: nu
     const run = await real.invoices.issue(key.key, CONTENTS[key.lastContent], key.lastOptions);
     recordIssue(key, run, key.lastContent, key.lastOptions, true);
   }
-  return untilClosed(model, real, Date.now() + boundMs);
+  return untilQuiet(model, real, boundMs);
 }
