@@ -7,6 +7,7 @@ import { type Command } from './command.js';
 import { downloadCommands } from './download-command.js';
 import { invoiceCommands } from './invoice-commands.js';
 import { quotaCommands } from './quota-commands.js';
+import { scheduleCommands } from './schedule-commands.js';
 
 export type { Action, CliClient, CliContext, CliSepay, Command, Output } from './command.js';
 
@@ -15,4 +16,5 @@ export const commands: Record<string, Command> = {
   ...accountCommands,
   ...quotaCommands,
   ...downloadCommands,
+  ...scheduleCommands,
 };

@@ -51,17 +51,20 @@ type Invocation = { help: true; name?: string } | { help: false; name: string; c
 function parseInvocation(argv: string[]): Invocation {
   // Global flags take no value, so the first bare word is the command wherever the flags stand.
   const at = argv.findIndex((arg) => !arg.startsWith('-'));
-  const name = argv[at];
-  if (name === undefined) {
+  const first = argv[at];
+  if (first === undefined) {
     if (argv.includes('--help')) return { help: true };
     throw new UsageError('no command given');
   }
+  // A command of two words (`schedules apply`): the word right after the first completes its name.
+  const words = commands[`${first} ${argv[at + 1]}`] ? 2 : 1;
+  const name = words === 2 ? `${first} ${argv[at + 1]}` : first;
   const command = commands[name];
   if (!command) throw new UsageError(`unknown command "${name}"`);
   try {
     const options = { ...GLOBAL_OPTIONS, ...command.options };
     // No option is `multiple`, so each value is a single string or boolean.
-    const values = parseArgs({ args: argv.filter((_, i) => i !== at), options, strict: true }).values as Values;
+    const values = parseArgs({ args: argv.filter((_, i) => i < at || i >= at + words), options, strict: true }).values as Values;
     return values.help ? { help: true, name } : { help: false, name, command, values };
   } catch (error) {
     if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw new UsageError((error as Error).message);
