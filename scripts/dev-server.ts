@@ -24,6 +24,11 @@ export interface DevServerOptions {
   port?: number;
   uiPort?: number;
   log?: (line: string) => void;
+  /**
+   * Run the server in its own process group, so a Ctrl-C in the terminal reaches only its owner,
+   * which stops it after the workers that use it (the demo); the owner's death still ends it.
+   */
+  ownProcessGroup?: boolean;
 }
 
 export interface DevServer {
@@ -82,7 +87,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const [command, commandArgs] = existsSync('/usr/bin/setpriv')
     ? ['/usr/bin/setpriv', ['--pdeathsig', 'TERM', '--', cli, ...args]]
     : [cli, args];
-  const child = spawn(command, commandArgs, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(command, commandArgs, { stdio: ['ignore', 'ignore', 'pipe'], detached: options.ownProcessGroup });
   installExitHook();
   running.add(child);
 

@@ -20,10 +20,21 @@ import { preferredPort } from './free-port.js';
 
 const { values: flags } = parseArgs({ options: { once: { type: 'boolean', default: false } } });
 const say = (line: string) => console.log(line);
+// Ctrl-C is ours alone: the SDK's own handler would start draining the worker behind our back, and
+// our shutdown would then find it DRAINING and throw. Repeats are ignored: a terminal delivers the
+// signal to every process of the group, and tsx relays it too. Before the worker runs there is
+// nothing to drain, so a signal then just leaves (the dev server goes with us: see dev-server.ts).
+let workerStarted = false;
+const stopRequested = new Promise<NodeJS.Signals>((resolve) => {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => (workerStarted ? resolve(signal) : process.exit(130)));
+  }
+});
 // The demo's own lines are the interesting ones; the SDK speaks up only for warnings.
-Runtime.install({ logger: new DefaultLogger('WARN') });
+Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
 
-const server = await startDevServer({ ui: true, port: await preferredPort(7233), uiPort: await preferredPort(8233), log: say });
+// In its own process group: the terminal's Ctrl-C must not stop it before the worker has.
+const server = await startDevServer({ ui: true, port: await preferredPort(7233), uiPort: await preferredPort(8233), log: say, ownProcessGroup: true });
 const simulator = await startSimulator({ port: await preferredPort(4010), jobChecksUntilDone: 1 });
 const config = loadWorkerConfig({
   ...process.env,
@@ -32,6 +43,7 @@ const config = loadWorkerConfig({
 const workerConnection = await NativeConnection.connect({ address: server.address });
 const worker = await createInvoiceWorker({ config, connection: workerConnection, namespace: server.namespace });
 const workerRun = worker.run();
+workerStarted = true;
 const connection = await Connection.connect({ address: server.address });
 // The worker encrypts when PAYLOAD_ENCRYPTION_KEYS is set: the demo's client must read what it writes.
 const client = new Client({ connection, namespace: server.namespace, dataConverter: dataConverterFromEnv(process.env) });
@@ -58,11 +70,10 @@ try {
   if (flags.once) {
     resultLine = JSON.stringify({ invoiceKey, workflowId: handle.workflowId, workflowUrl, ...result });
   } else {
-    say('Running until Ctrl-C: start more invoices with `npm run invoice -- issue --key K --file examples/invoice.json`.');
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    say('Running until Ctrl-C: start more invoices with `npx sepay-invoice issue --key K --file examples/invoice.json`');
+    say(`(from another terminal: TEMPORAL_ADDRESS=${server.address}; SEPAY_BASE_URL=${simulator.baseUrl} with the simulator's credentials)`);
+    const signal = await stopRequested;
+    say(`${signal}: stopping`);
   }
 } catch (error) {
   console.error(error);
