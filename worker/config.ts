@@ -26,6 +26,8 @@ const WorkerEnvSchema = z
     SEPAY_PROVIDER_ACCOUNT_ID: optionalText,
     SEPAY_TEMPLATE_CODE: optionalText,
     SEPAY_INVOICE_SERIES: optionalText,
+    /** How long the worker trusts what it read of SePay's provider accounts (a refused create drops it sooner). */
+    SEPAY_ACCOUNT_CACHE_TTL: DurationSchema.default('5 minutes'),
     /** Task-queue-wide cap on SePay calls (activities) per second, across all workers. */
     SEPAY_MAX_REQUESTS_PER_SECOND: z.coerce.number().positive().optional(),
     WORKER_MAX_CONCURRENT_ACTIVITIES: count(100),
@@ -66,6 +68,8 @@ export interface WorkerConfig {
     clientSecret: string;
     timeoutMs: number;
     maxRequestsPerSecond?: number;
+    /** How long provider accounts read from SePay are trusted. */
+    accountCacheTtlMs: number;
   };
   defaults: { providerAccountId?: string; templateCode?: string; invoiceSeries?: string };
   maxConcurrentActivities: number;
@@ -104,6 +108,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
       clientSecret: e.SEPAY_CLIENT_SECRET,
       timeoutMs: e.SEPAY_REQUEST_TIMEOUT_MS,
       maxRequestsPerSecond: e.SEPAY_MAX_REQUESTS_PER_SECOND,
+      accountCacheTtlMs: msToNumber(e.SEPAY_ACCOUNT_CACHE_TTL as never),
     },
     defaults: {
       providerAccountId: e.SEPAY_PROVIDER_ACCOUNT_ID,

@@ -4,7 +4,9 @@
  */
 import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker, type WorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
+import { AccountDirectory } from '../activities/account-directory.js';
 import { createActivities, inputActivities } from '../activities/index.js';
+import { QuotaGauge } from '../activities/quota-gauge.js';
 import { createReconciliationActivities, type ReconciliationActivities } from '../activities/reconciliation-activities.js';
 import { createUsageActivities, type UsageActivities } from '../activities/usage-activities.js';
 import { encryptingDataConverter } from '../codec/data-converter.js';
@@ -67,7 +69,14 @@ export async function createInvoiceWorker({ config, connection, namespace, workf
   const bundlePath = prebuiltBundlePath(config);
   const bundle = workflowBundle ?? (bundlePath ? { codePath: bundlePath } : undefined);
   const realActivities: InvoiceWorkerActivities = {
-    ...createActivities({ sepay, tokens, defaults: config.defaults }),
+    ...createActivities({
+      sepay,
+      tokens,
+      defaults: config.defaults,
+      // One view of SePay's accounts and quota per worker: a burst of invoices costs one look-up.
+      accounts: new AccountDirectory({ sepay, defaults: config.defaults, ttlMs: config.sepay.accountCacheTtlMs }),
+      quota: new QuotaGauge({ sepay }),
+    }),
     ...inputActivities,
     ...createUsageActivities({ sepay }),
     ...createReconciliationActivities({ sepay }),

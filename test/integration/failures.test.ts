@@ -24,18 +24,25 @@ describe('typed failures', () => {
     expect((await env.sim.stats()).total).toBe(before.total);
   });
 
-  it('SepayValidationFailed for a template/series pair the account does not have', async () => {
-    const failure = await failureOf(
-      (await env.start(uniqueKey('bad-series'), {}, { ...sampleInvoice, invoice_series: 'C99XXX' })).result(),
-    );
+  it('SepayValidationFailed when SePay refuses the create body itself', async () => {
+    await env.sim.addFault({ endpoint: 'create', kind: 'error', status: 400, message: 'items.0.item_name: tên hàng hóa không hợp lệ', times: 1 });
+    const failure = await failureOf((await env.start(uniqueKey('refused-body'))).result());
     expect(failure.type).toBe(FailureType.SepayValidationFailed);
-    expect(failure.message).toContain('invoice_series');
+    expect(failure.message).toContain('item_name');
   });
 
-  it('SepayQuotaExceeded when a direct create meets an empty quota', async () => {
-    await env.sim.setQuota(0);
-    const failure = await failureOf((await env.start(uniqueKey('no-quota'), { mode: 'direct' })).result());
-    expect(failure.type).toBe(FailureType.SepayQuotaExceeded);
+  it('SepayQuotaExceeded from SePay (403) is not a failure: the run waits in awaiting-quota until there is quota', async () => {
+    const key = uniqueKey('no-quota');
+    // The worker's gauge still reads quota; SePay refuses anyway (a race with another system).
+    await env.sim.addFault({ endpoint: 'create', kind: 'error', status: 403, code: 'QUOTA_EXCEEDED', times: 1 });
+    const handle = await env.start(key, { mode: 'direct' });
+    const result = await handle.result();
+    expect(result.outcome).toBe('issued');
+    const [atSepay] = (await env.sim.invoices()).invoices;
+    expect(atSepay).toMatchObject({ reference_code: key, status: 'issued' });
+    const history = await handle.fetchHistory();
+    const scheduled = history.events?.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name);
+    expect(scheduled).toContain('awaitQuota');
   });
 
   it('SepayRegistrationNotApproved when the tax authority has not approved the account', async () => {

@@ -72,6 +72,8 @@ export async function startInvoiceTestEnv(simulatorOptions: SimulatorOptions = {
     SEPAY_TASK_QUEUE: taskQueue,
     ...simulatorWorkerEnv(simulator.baseUrl),
     SEPAY_REQUEST_TIMEOUT_MS: '2000',
+    // Tests change the simulator's accounts between runs: the worker must not keep an old view.
+    SEPAY_ACCOUNT_CACHE_TTL: '1ms',
     WORKER_SHUTDOWN_GRACE: '2s',
   };
   const nativeConnection = await NativeConnection.connect({ address });
