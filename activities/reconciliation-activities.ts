@@ -39,7 +39,8 @@ export function createReconciliationActivities({ sepay, visibility = () => Conte
     async reconcileInvoicePage({ page, since, draftAgeThresholdHours, asOf }: ReconcilePageInput): Promise<PageReconciliation> {
       const list = await sepayCall(() => sepay.listInvoices({ page, perPage: RECONCILIATION_PAGE_SIZE }, signal()));
       const invoices = list.items.filter((invoice) => withinWindow(invoice, since));
-      const keys = invoices.filter((invoice) => invoice.source !== 'manual').map((invoice) => parseReferenceCode(invoice.reference_code)?.invoiceKey);
+      // One per invoice, in the same order; a manual invoice belongs to no run.
+      const keys = invoices.map((invoice) => (invoice.source === 'manual' ? undefined : parseReferenceCode(invoice.reference_code)?.invoiceKey));
       const runs = await runsOfKeys(visibility(), keys.filter((key) => key !== undefined));
       const rules = { asOfMs: Date.parse(asOf), draftAgeThresholdMs: draftAgeThresholdHours * HOUR_MS };
       const findings = invoices.flatMap((invoice, index) => {
