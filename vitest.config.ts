@@ -9,7 +9,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/integration/**', 'test/model/**', 'test/chaos/**', 'test/browser/**', '**/node_modules/**'],
+          exclude: ['test/integration/**', 'test/model/key-invariants.test.ts', 'test/chaos/**', 'test/browser/**', '**/node_modules/**'],
           testTimeout: 20_000,
         },
       },
@@ -18,7 +18,7 @@ export default defineConfig({
           name: 'integration',
           // The model-based test (test/model/) joins once the cross-run fixes of issue #11 land;
           // until then it runs with MODEL_TEST=1 (npm run test:model).
-          include: ['test/integration/**/*.test.ts', ...(process.env.MODEL_TEST === '1' ? ['test/model/**/*.test.ts'] : [])],
+          include: ['test/integration/**/*.test.ts', ...(process.env.MODEL_TEST === '1' ? ['test/model/key-invariants.test.ts'] : [])],
           globalSetup: ['test/integration/global-setup.ts'],
           setupFiles: ['test/support/quiet-runtime.ts'],
           pool: 'forks',

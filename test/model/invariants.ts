@@ -68,7 +68,7 @@ export function contentDifferences(detail: PublicInvoiceDetail, asked: InvoiceCo
     differs('unit_price', line.unit_price, asNumber(held.unit_price));
     differs('tax_rate', line.tax_rate, asNumber(held.tax_rate));
     // Discounts are not echoed (§10): the line amount SePay computed carries them.
-    const amount = (line.quantity ?? 0) * (line.unit_price ?? 0) - (line.discount_amount ?? 0);
+    const amount = Math.round(((line.quantity ?? 0) * (line.unit_price ?? 0) - (line.discount_amount ?? 0)) * 100) / 100;
     differs('total_amount (quantity × unit price − discount)', amount, asNumber(held.total_amount));
   });
   return differences;
@@ -94,9 +94,9 @@ export const issuedMeansHeldAsAsked: Invariant = ({ keys }) =>
 function failureNamesNumber(run: RunObservation, invoiceNumber: string): boolean {
   const failure = run.failure;
   if (!failure?.type) return false;
-  const inDetails = JSON.stringify(failure.details, (field: string, value: unknown) => value).match(new RegExp(`"invoice_?number"\\s*:\\s*"?${invoiceNumber}"?[,}]`, 'i'));
+  const inDetails = new RegExp(`"invoice_?number"\\s*:\\s*"?${invoiceNumber}"?[,}]`, 'i').test(JSON.stringify(failure.details));
   const inMessage = new RegExp(`invoice[^.\\d]{0,30}\\b${invoiceNumber}\\b`, 'i').test(failure.message);
-  return inDetails !== null || inMessage;
+  return inDetails || inMessage;
 }
 
 /** I4: an invoice SePay holds issued for a key is what the key's latest run says: issued with that number, or a typed failure naming it. */
