@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { InvoiceClient } from '../client/index.js';
+import { applySchedules, scheduleSettingsFromEnv } from '../client/schedules.js';
 import { dataConverterFromEnv } from '../codec/data-converter.js';
 import { simulatorWorkerEnv } from '../simulator/worker-env.js';
 import { startSimulator } from '../simulator/server.js';
@@ -56,6 +57,10 @@ say(`SePay simulator      ${simulator.baseUrl}`);
 let exitCode = 0;
 let resultLine: string | undefined;
 try {
+  // The quota and reconciliation watch, as a deployment sets it up (`npx sepay-invoice schedules apply`).
+  const schedules = await applySchedules(client, { ...scheduleSettingsFromEnv(process.env), taskQueue: config.taskQueue });
+  const every = schedules.map((schedule) => `${schedule.scheduleId} every ${String(schedule.every)}`).join(', ');
+  say(`Schedules            ${server.uiUrl}/namespaces/${server.namespace}/schedules (${every})`);
   const invoiceKey = `demo-${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`;
   const invoice = JSON.parse(readFileSync(new URL('../examples/invoice.json', import.meta.url), 'utf8')) as InvoiceContent;
   const { handle } = await invoices.issue(invoiceKey, invoice);
