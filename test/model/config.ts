@@ -18,6 +18,8 @@ export interface ModelConfig {
   shrinkBudgetMs: number;
   /** How long the settle phase waits for the runs to close, twice (before and after the re-runs). */
   settleMs: number;
+  /** MODEL_ONLY=I2 fails (and so shrinks) on that invariant alone, to find its own smallest sequence. */
+  only?: string;
   /** MODEL_VERBOSE=1 prints every sequence's operations. */
   verbose: boolean;
 }
@@ -42,6 +44,7 @@ export function modelConfig(env: Record<string, string | undefined> = process.en
     budgetMs: numberFrom(env, 'MODEL_MINUTES', 2.5) * minutes,
     shrinkBudgetMs: numberFrom(env, 'MODEL_SHRINK_MINUTES', 3) * minutes,
     settleMs: numberFrom(env, 'MODEL_SETTLE_SECONDS', 75) * 1000,
+    only: env.MODEL_ONLY || undefined,
     verbose: env.MODEL_VERBOSE === '1',
   };
 }
