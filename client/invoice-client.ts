@@ -23,13 +23,15 @@ import {
   approveIssuanceSignal,
   cancelInvoiceSignal,
   getInvoiceStatusQuery,
+  MemoKey,
   requestCancellationUpdate,
   type InvoiceStage,
   type InvoiceStatus,
   type IssueInvoiceResult,
 } from '../workflows/messages.js';
-import { workflowIdFor } from '../workflows/reference-code.js';
-import { InvoiceStage as InvoiceStageKey } from '../workflows/search-attributes.js';
+import { referenceCodeFor, workflowIdFor } from '../workflows/reference-code.js';
+import { searchableStage } from '../workflows/run-visibility.js';
+import { InvoiceReferenceCode as InvoiceReferenceCodeKey, InvoiceStage as InvoiceStageKey } from '../workflows/search-attributes.js';
 import { DEFAULT_TASK_QUEUE } from '../workflows/task-queue.js';
 import { invoiceListQuery, toInvoiceListEntry, type InvoiceListEntry } from './invoice-listing.js';
 import { validateIssueInput } from './issue-input.js';
@@ -109,6 +111,16 @@ export class InvoiceClient {
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
         staticSummary: summaryOf(input),
+        // Known at start, so the run need not write them again (each write is a billed action).
+        typedSearchAttributes: [
+          { key: InvoiceStageKey, value: searchableStage('creating') },
+          { key: InvoiceReferenceCodeKey, value: referenceCodeFor(invoiceKey, input.options.referenceGeneration) },
+        ],
+        memo: {
+          [MemoKey.referenceGeneration]: input.options.referenceGeneration,
+          [MemoKey.referenceCodeSpent]: false,
+          [MemoKey.issueRequested]: false,
+        },
       });
       const runId = handle.firstExecutionRunId;
       return { workflowId, runId, existing: runId === previous?.runId, handle };

@@ -10,8 +10,6 @@ import {
   condition,
   setCurrentDetails,
   setHandler,
-  upsertMemo,
-  upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import { describeStatus, startingStatus } from './current-details.js';
@@ -33,7 +31,8 @@ import {
 import { referenceCodeFor } from './reference-code.js';
 import { countEndedRun, errorView, failureDetails, toWorkflowFailure } from './run-outcome.js';
 import { isUnencryptedPayload } from './unencrypted-payload.js';
-import { InvoiceNumber, InvoiceReferenceCode, InvoiceStage as InvoiceStageKey, ProviderAccountId } from './search-attributes.js';
+import { RunVisibility } from './run-visibility.js';
+import { InvoiceNumber, InvoiceReferenceCode, ProviderAccountId } from './search-attributes.js';
 
 export class InvoiceRun {
   readonly status: InvoiceStatus;
@@ -42,6 +41,7 @@ export class InvoiceRun {
   #invoiceKey = '';
   #generation = 1;
   #topUps = 0;
+  readonly #visibility = new RunVisibility();
 
   /** Registers the handlers at once: a query, signal or update may arrive before validation ends. */
   constructor(rawInput: unknown) {
@@ -101,7 +101,7 @@ export class InvoiceRun {
 
   enter(stage: InvoiceStage): void {
     this.status.stage = stage;
-    upsertSearchAttributes([{ key: InvoiceStageKey, value: stage }]);
+    this.#visibility.enter(stage);
     setCurrentDetails(describeStatus(this.status));
     if (stage === 'issued' || stage === 'cancelled' || stage === 'failed') countEndedRun(stage);
   }
@@ -110,26 +110,26 @@ export class InvoiceRun {
   useGeneration(generation: number): void {
     this.#generation = generation;
     this.status.referenceCode = referenceCodeFor(this.#invoiceKey, generation);
-    upsertSearchAttributes([{ key: InvoiceReferenceCode, value: this.status.referenceCode }]);
-    upsertMemo({ [MemoKey.referenceGeneration]: generation, [MemoKey.referenceCodeSpent]: false, [MemoKey.issueRequested]: false });
+    this.#visibility.set(InvoiceReferenceCode, this.status.referenceCode);
+    this.#visibility.memo({ [MemoKey.referenceGeneration]: generation, [MemoKey.referenceCodeSpent]: false, [MemoKey.issueRequested]: false });
   }
 
   /** SePay will never take this code again (its draft deleted, its create failed): the next run moves on. */
   markSpent(): void {
-    upsertMemo({ [MemoKey.referenceCodeSpent]: true });
+    this.#visibility.memo({ [MemoKey.referenceCodeSpent]: true });
   }
 
   /** From here nothing is undone; recorded so a re-run follows the issuance instead of redoing it. */
   passPointOfNoReturn(): void {
     if (this.status.pointOfNoReturn) return;
     this.status.pointOfNoReturn = true;
-    upsertMemo({ [MemoKey.issueRequested]: true });
+    this.#visibility.memo({ [MemoKey.issueRequested]: true });
   }
 
   created(providerAccountId: string, trackingCode: string | undefined): void {
     this.status.providerAccountId = providerAccountId;
     this.status.createTrackingCode = trackingCode;
-    upsertSearchAttributes([{ key: ProviderAccountId, value: providerAccountId }]);
+    this.#visibility.set(ProviderAccountId, providerAccountId);
   }
 
   issuing(trackingCode: string | undefined): void {
@@ -146,7 +146,7 @@ export class InvoiceRun {
   /** A quota refusal issued nothing: the invoice can be cancelled again, and a re-run must not follow an issuance. */
   backBeforePointOfNoReturn(): void {
     this.status.pointOfNoReturn = false;
-    upsertMemo({ [MemoKey.issueRequested]: false });
+    this.#visibility.memo({ [MemoKey.issueRequested]: false });
   }
 
   /** The approval wait is moot: the invoice is already issued or being issued at SePay. */
@@ -177,7 +177,7 @@ export class InvoiceRun {
     const result: IssueInvoiceResult = { outcome: 'issued', invoice };
     if (this.status.cancellation) result.lateCancellation = this.status.cancellation;
     this.status.result = result;
-    upsertSearchAttributes([{ key: InvoiceNumber, value: invoice.invoiceNumber }]);
+    this.#visibility.set(InvoiceNumber, invoice.invoiceNumber);
     this.enter('issued');
     return result;
   }

@@ -14,7 +14,7 @@ const REQUEST_TIMEOUT: Duration = '30 seconds';
  * Activities heartbeat while they run (activities/keepalive.ts), so an attempt lost with its worker
  * is retried after this, not after the whole start-to-close timeout.
  */
-const HEARTBEAT_TIMEOUT: Duration = '10 seconds';
+const HEARTBEAT_TIMEOUT: Duration = '6 seconds';
 const QUOTA_CHECK_MAXIMUM_INTERVAL: Duration = '5 minutes';
 const REQUEST_RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
 
