@@ -31,6 +31,8 @@ const WorkerEnvSchema = z
     /** Task-queue-wide cap on SePay calls (activities) per second, across all workers. */
     SEPAY_MAX_REQUESTS_PER_SECOND: z.coerce.number().positive().optional(),
     WORKER_MAX_CONCURRENT_ACTIVITIES: count(100),
+    /** Slots of the waits queue: a wait mostly sleeps, so many fit beside the request slots. */
+    WORKER_MAX_CONCURRENT_WAITS: count(1000),
     WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: count(40),
     WORKER_MAX_CACHED_WORKFLOWS: count(1000),
     WORKER_SHUTDOWN_GRACE: DurationSchema.default('30 seconds'),
@@ -73,6 +75,7 @@ export interface WorkerConfig {
   };
   defaults: { providerAccountId?: string; templateCode?: string; invoiceSeries?: string };
   maxConcurrentActivities: number;
+  maxConcurrentWaits: number;
   maxConcurrentWorkflowTasks: number;
   maxCachedWorkflows: number;
   shutdownGraceMs: number;
@@ -116,6 +119,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
       invoiceSeries: e.SEPAY_INVOICE_SERIES,
     },
     maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    maxConcurrentWaits: e.WORKER_MAX_CONCURRENT_WAITS,
     maxConcurrentWorkflowTasks: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
     maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     shutdownGraceMs: msToNumber(e.WORKER_SHUTDOWN_GRACE as never),

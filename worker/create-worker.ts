@@ -12,6 +12,8 @@ import { createUsageActivities, type UsageActivities } from '../activities/usage
 import { encryptingDataConverter } from '../codec/data-converter.js';
 import { SepayClient, TokenProvider, type SepayObserver } from '../sepay/index.js';
 import type { WorkerConfig } from './config.js';
+import { InvoiceWorker } from './invoice-worker.js';
+import { WAIT_ACTIVITIES, waitsTaskQueueFor } from '../workflows/task-queue.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 /**
@@ -61,7 +63,7 @@ export interface InvoiceWorkerOptions {
   activities?: (real: InvoiceWorkerActivities) => Partial<InvoiceWorkerActivities>;
 }
 
-export async function createInvoiceWorker({ config, connection, namespace, workflowBundle, fetch, sepayObserver, overrides, activities: override }: InvoiceWorkerOptions): Promise<Worker> {
+export async function createInvoiceWorker({ config, connection, namespace, workflowBundle, fetch, sepayObserver, overrides, activities: override }: InvoiceWorkerOptions): Promise<InvoiceWorker> {
   const transport = { environment: config.sepay.environment, timeoutMs: config.sepay.timeoutMs, fetch, observer: sepayObserver };
   const tokens = new TokenProvider({ ...transport, clientId: config.sepay.clientId, clientSecret: config.sepay.clientSecret });
   const sepay = new SepayClient({ ...transport, tokenProvider: tokens });
@@ -81,20 +83,35 @@ export async function createInvoiceWorker({ config, connection, namespace, workf
     ...createUsageActivities({ sepay }),
     ...createReconciliationActivities({ sepay }),
   };
-  return Worker.create({
+  const activityImplementations = { ...realActivities, ...override?.(realActivities) };
+  const shared = {
     connection,
     namespace,
-    taskQueue: config.taskQueue,
-    activities: { ...realActivities, ...override?.(realActivities) },
-    ...(bundle ? { workflowBundle: bundle } : { workflowsPath: WORKFLOWS_PATH }),
     dataConverter,
-    maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
-    maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflowTasks,
-    maxCachedWorkflows: config.maxCachedWorkflows,
     maxTaskQueueActivitiesPerSecond: config.sepay.maxRequestsPerSecond,
     shutdownGraceTime: config.shutdownGraceMs,
     // Only when set: an explicit undefined would replace the SDK's pid@hostname default.
     ...(config.identity && { identity: config.identity }),
+  };
+  const requests = await Worker.create({
+    ...shared,
+    taskQueue: config.taskQueue,
+    // Every activity, waits included: runs started before the waits queue existed wait here.
+    activities: activityImplementations,
+    ...(bundle ? { workflowBundle: bundle } : { workflowsPath: WORKFLOWS_PATH }),
+    maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
+    maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflowTasks,
+    maxCachedWorkflows: config.maxCachedWorkflows,
     ...overrides,
   });
+  const waits = await Worker.create({
+    ...shared,
+    taskQueue: waitsTaskQueueFor(config.taskQueue),
+    activities: Object.fromEntries(WAIT_ACTIVITIES.map((name) => [name, activityImplementations[name]])),
+    maxConcurrentActivityTaskExecutions: config.maxConcurrentWaits,
+    ...(overrides?.shutdownGraceTime !== undefined && { shutdownGraceTime: overrides.shutdownGraceTime }),
+    // The same activity interceptors (tracing, metrics); workflow ones have nothing to do here.
+    ...(overrides?.interceptors?.activity && { interceptors: { activity: overrides.interceptors.activity } }),
+  });
+  return new InvoiceWorker(requests, waits);
 }

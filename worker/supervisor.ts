@@ -11,7 +11,8 @@
  * retried by Temporal after their timeouts, and the workflow code replays from history.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { NativeConnection, type NativeConnectionOptions, type Worker } from '@temporalio/worker';
+import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
+import type { InvoiceWorker } from './invoice-worker.js';
 import type { WorkerConfig } from './config.js';
 import { createInvoiceWorker, type InvoiceWorkerOptions } from './create-worker.js';
 import type { Readiness } from './health.js';
@@ -32,7 +33,7 @@ export interface SupervisorOptions {
 const FIRST_RETRY_MS = 1_000;
 
 export class WorkerSupervisor {
-  private worker: Worker | undefined;
+  private worker: InvoiceWorker | undefined;
   private reachability: ReachabilityWatch | undefined;
   private readonly address: string;
   private readonly log: (line: string) => void;

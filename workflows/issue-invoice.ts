@@ -14,7 +14,7 @@
  * cancelled by signal, update or workflow cancellation, and a draft already at SePay is deleted.
  * From that point on nothing is undone: a late cancel is recorded as too late.
  */
-import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, patched, workflowInfo } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common';
 import type { IssueOutcome, JobOutcome, ResolvedAccount } from '../activities/index.js';
 import { FailureType } from './failure-types.js';
@@ -25,6 +25,7 @@ import { issueInvoiceWorkflowV2 } from './legacy/issue-invoice-v2.js';
 import type { IssuedInvoice, IssueInvoiceResult } from './messages.js';
 import { deadlineExceeded, failureDetails } from './run-outcome.js';
 import { stepActivities, type StepActivities } from './step-activities.js';
+import { waitsTaskQueueFor } from './task-queue.js';
 import { parsedInput } from './validated-input.js';
 import { formatVietnamDateTime } from './vietnam-time.js';
 
@@ -127,7 +128,7 @@ class InvoiceSteps {
     private readonly run: InvoiceRun,
     private readonly input: ParsedIssueInvoiceInput,
   ) {
-    this.#activities = stepActivities(input);
+    this.#activities = stepActivities(input, { waitsTaskQueue: waitsTaskQueueFor(workflowInfo().taskQueue) });
     this.#polling = { pollIntervalMs: msToNumber(input.options.pollInitialInterval), fastPhaseMs: msToNumber(input.options.pollFastPhase) };
     this.#issuedDate = input.invoice.issued_date ?? formatVietnamDateTime(new Date());
   }

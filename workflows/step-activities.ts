@@ -18,7 +18,11 @@ const HEARTBEAT_TIMEOUT: Duration = '6 seconds';
 const QUOTA_CHECK_MAXIMUM_INTERVAL: Duration = '5 minutes';
 const REQUEST_RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
 
-export function stepActivities({ options }: ParsedIssueInvoiceInput) {
+/**
+ * `waitsTaskQueue`: where the waits go (the worker's waits queue, workflows/task-queue.ts); runs
+ * started before that queue existed replay without it, their waits on the invoice queue.
+ */
+export function stepActivities({ options }: ParsedIssueInvoiceInput, { waitsTaskQueue }: { waitsTaskQueue?: string } = {}) {
   const request = (summary: string, deadline: Duration): ActivityOptions => ({
     summary,
     startToCloseTimeout: REQUEST_TIMEOUT,
@@ -29,8 +33,9 @@ export function stepActivities({ options }: ParsedIssueInvoiceInput) {
   // A wait is one activity: its first attempt checks at the initial interval for the fast phase,
   // then `StillPending` makes Temporal retry it with backoff. Either way the history does not grow
   // however long SePay takes.
-  const poll = (summary: string, deadline: Duration): ActivityOptions => ({
+  const poll = (summary: string, deadline: Duration, { wait = true } = {}): ActivityOptions => ({
     ...request(summary, deadline),
+    ...(wait && waitsTaskQueue && { taskQueue: waitsTaskQueue }),
     startToCloseTimeout: msToNumber(options.pollFastPhase) + msToNumber(REQUEST_TIMEOUT),
     retry: {
       initialInterval: options.pollInitialInterval,
@@ -56,8 +61,9 @@ export function stepActivities({ options }: ParsedIssueInvoiceInput) {
     awaitIssuance: proxyActivities<InvoiceActivities>(poll('Wait for SePay to issue the invoice', options.issuanceTimeout)),
     fetchDetail: proxyActivities<InvoiceActivities>(request('Fetch the issued invoice', options.issuanceTimeout)),
     compensationWait: proxyActivities<InvoiceActivities>(poll('Wait for the create job before deleting the draft', options.creationTimeout)),
-    compensation: proxyActivities<InvoiceActivities>(poll('Delete the draft (compensation)', options.creationTimeout)),
-    replaceDraft: proxyActivities<InvoiceActivities>(poll('Delete the stale draft (content changed)', options.creationTimeout)),
+    // Deleting is a request, retried while SePay is still issuing the draft: not a wait.
+    compensation: proxyActivities<InvoiceActivities>(poll('Delete the draft (compensation)', options.creationTimeout, { wait: false })),
+    replaceDraft: proxyActivities<InvoiceActivities>(poll('Delete the stale draft (content changed)', options.creationTimeout, { wait: false })),
   };
 }
 

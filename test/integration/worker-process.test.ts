@@ -117,8 +117,9 @@ describe('the worker process', () => {
     } finally {
       await connection.close();
     }
-    // One process and one SDK worker all along (no restart, no re-creation), and a clean exit on SIGTERM.
-    expect(worker.output().match(/state: 'RUNNING'/g)).toHaveLength(1);
+    // One process and one invoice worker all along (no restart, no re-creation), and a clean exit on SIGTERM
+    // (an invoice worker is two SDK workers: its queue and its waits queue, each RUNNING once)
+    expect(worker.output().match(/state: 'RUNNING'/g)).toHaveLength(2);
     expect(await worker.stop(), worker.output()).toEqual({ code: 0, signal: null });
     expect(await statusOf(healthUrl)).toBe('no answer');
   });

@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Client, Connection, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { InvoiceWorker } from '../../worker/invoice-worker.js';
 import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import { dataConverterFromEnv, FAILURE_CONVERTER_PATH } from '../../codec/data-converter.js';
 import { SimulatorControl } from '../../simulator/control-client.js';
@@ -85,7 +86,7 @@ export async function startInvoiceTestEnv(simulatorOptions: SimulatorOptions = {
     if (authorization?.startsWith('Bearer ')) bearerTokensSeen.add(authorization.slice('Bearer '.length));
     return fetch(url, init);
   };
-  let worker: Worker | undefined;
+  let worker: InvoiceWorker | undefined;
   let running: Promise<void> | undefined;
   const runWorker = async (extraEnv: Record<string, string>) => {
     const config = loadWorkerConfig({ ...baseWorkerEnv, ...extraEnv });
