@@ -19,6 +19,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/bin ./bin
 USER node
 # Exactly `npm run worker:prod`, without npm in between: SIGTERM reaches the worker itself.
 CMD ["node", "dist/worker/main.js"]

@@ -61,7 +61,8 @@ describe('the worker image', () => {
   it('gets every folder the build compiles into its context, and no env file, state or build output', () => {
     const context = dockerignore().add(readFileSync(join(ROOT, '.dockerignore'), 'utf8').split('\n'));
     const { include } = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), 'utf8')) as { include: string[] };
-    for (const path of [...include.map((folder) => `${folder}/index.ts`), 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json']) {
+    const files = ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'bin/sepay-invoice.mjs'];
+    for (const path of [...include.map((folder) => `${folder}/index.ts`), ...files]) {
       expect(context.ignores(path), `${path} is left out of the build context`).toBe(false);
     }
     for (const path of ['deploy/worker/.env', 'deploy/temporal/.env', 'worker/.env', 'sepay/.env.local', 'node_modules/zod/package.json', 'dist/worker/main.js', '.state/simulator.json', '.git/HEAD']) {
