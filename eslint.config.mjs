@@ -42,6 +42,17 @@ export default tseslint.config(
     },
   },
   {
+    // The simulator is a second opinion on SePay's API: its rules come from the API reference,
+    // never from our client, so the two can disagree (simulator/README.md).
+    files: ['simulator/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/sepay', '**/sepay/*'], message: 'The simulator judges requests by its own rules: no import of sepay/.' }] },
+      ],
+    },
+  },
+  {
     // The bin is plain JavaScript outside the TypeScript project: linted without type information.
     files: ['bin/**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,

@@ -3,8 +3,7 @@
  * the retryable ones (5xx storm, 429 with Retry-After, expired token) still end in an issued invoice.
  */
 import { describe, expect, it } from 'vitest';
-import { SepayClient } from '../../sepay/index.js';
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, SEEDED_ACCOUNT_ID, SEEDED_TEMPLATES } from '../../simulator/defaults.js';
+import { DEFAULT_CLIENT_SECRET, SEEDED_ACCOUNT_ID, SEEDED_TEMPLATES } from '../../simulator/defaults.js';
 import { FailureType } from '../../workflows/failure-types.js';
 import { sampleInvoice, startInvoiceTestEnv, uniqueKey, useInvoiceTestEnv } from '../support/invoice-test-env.js';
 import { failureOf, waitForStage } from '../support/workflow-assertions.js';
