@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CLIENT_SECRET, SEEDED_ACCOUNT_ID, SEEDED_TEMPLATES } from '../../simulator/defaults.js';
 import { FailureType } from '../../workflows/failure-types.js';
+import { saveHistory } from '../support/histories.js';
 import { sampleInvoice, startInvoiceTestEnv, uniqueKey, useInvoiceTestEnv } from '../support/invoice-test-env.js';
 import { failureOf, waitForStage } from '../support/workflow-assertions.js';
 
@@ -36,6 +37,7 @@ describe('typed failures', () => {
     await env.sim.addFault({ endpoint: 'create', kind: 'error', status: 403, code: 'QUOTA_EXCEEDED', times: 1 });
     const handle = await env.start(key, { mode: 'direct' });
     const result = await handle.result();
+    await saveHistory(handle, 'quota-refused-then-waited');
     expect(result.outcome).toBe('issued');
     const [atSepay] = (await env.sim.invoices()).invoices;
     expect(atSepay).toMatchObject({ reference_code: key, status: 'issued' });
