@@ -16,9 +16,8 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          // The model-based test (test/model/) joins once the cross-run fixes of issue #11 land;
-          // until then it runs with MODEL_TEST=1 (npm run test:model).
-          include: ['test/integration/**/*.test.ts', ...(process.env.MODEL_TEST === '1' ? ['test/model/key-invariants.test.ts'] : [])],
+          // The model-based test of the key-level invariants (test/model/) runs on the same dev server.
+          include: ['test/integration/**/*.test.ts', 'test/model/key-invariants.test.ts'],
           globalSetup: ['test/integration/global-setup.ts'],
           setupFiles: ['test/support/quiet-runtime.ts'],
           pool: 'forks',
