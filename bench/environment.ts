@@ -27,12 +27,16 @@ export type BundleName = keyof typeof WORKFLOW_SOURCES;
 export interface StartWorkerOptions extends Omit<SpawnWorkerOptions, 'env' | 'bundlePath'> {
   taskQueue: string;
   bundle: BundleName;
+  /** Where the worker reaches SePay; default the simulator (e.g. a `timed-sepay.ts` proxy in front of it). */
+  sepayBaseUrl?: string;
 }
 
 export interface BenchEnvironment {
   server: DevServer;
   client: Client;
   sim: SimulatorControl;
+  /** The simulator's own address (the SePay API and its `/__sim/` control API). */
+  simulatorUrl: string;
   startWorker(options: StartWorkerOptions): Promise<BenchWorker>;
   close(): Promise<void>;
 }
@@ -92,8 +96,9 @@ export async function startBenchEnvironment(log: (line: string) => void): Promis
       server,
       client,
       sim: new SimulatorControl(simulator.baseUrl),
-      async startWorker({ taskQueue, bundle, ...options }) {
-        const env = { ...commonEnv, SEPAY_TASK_QUEUE: taskQueue };
+      simulatorUrl: simulator.baseUrl,
+      async startWorker({ taskQueue, bundle, sepayBaseUrl, ...options }) {
+        const env = { ...commonEnv, ...(sepayBaseUrl && simulatorWorkerEnv(sepayBaseUrl)), SEPAY_TASK_QUEUE: taskQueue };
         const worker = await spawnWorker({ ...options, bundlePath: await bundlePath(bundle), env });
         workers.add(worker);
         return {

@@ -1,6 +1,7 @@
 /** The bench's findings as one JSON document, and the same figures as tables for the terminal. */
 import { cpus, loadavg, totalmem } from 'node:os';
 import type { BreakdownEntry } from './breakdown.js';
+import { formatGoals, type GoalRow, type GoalScenarios } from './goals-table.js';
 import type { HistoryFigures } from './history.js';
 import type { BenchOptions } from './options.js';
 import { SEPAY_MINIMUM_PER_INVOICE } from './sepay-minimum.js';
@@ -33,6 +34,8 @@ export interface BenchReport {
   waiting?: WaitingRssResult;
   breakdown?: BreakdownEntry[];
   sweep?: SweepEntry[];
+  /** Issue #14's goal rows (`rows`) and the raw results of the scenarios only they need. */
+  goals?: GoalScenarios & { rows: GoalRow[] };
 }
 
 export function machineInfo(): MachineInfo {
@@ -59,6 +62,7 @@ export function formatReport(report: BenchReport): string {
   if (report.waiting) sections.push(formatWaiting(report.waiting));
   if (report.breakdown) sections.push(formatBreakdown(report.breakdown, options));
   if (report.sweep) sections.push(formatSweep(report.sweep, options));
+  if (report.goals) sections.push(formatGoals(report.goals.rows));
   return sections.join('\n\n') + '\n';
 }
 
@@ -147,7 +151,7 @@ function formatSlowSepay({ pendingChecks, polling, instant, slow }: SlowSepayRes
 function formatWaiting(w: WaitingRssResult): string {
   const MiB = 1024 * 1024;
   return [
-    `WAITING: ${w.invoices} invoices waiting at SePay at once (create jobs held Pending), production polling but a ${String(w.fastPhase)} fast phase`,
+    `WAITING: ${w.invoices} invoices waiting at SePay at once (create jobs held Pending), production polling${w.fastPhase === undefined ? '' : ` but a ${String(w.fastPhase)} fast phase`}`,
     formatTable(
       ['', 'value'],
       [

@@ -11,7 +11,10 @@ import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../simulator/defaults.
 import { loadWorkerConfig } from '../worker/config.js';
 import { startBenchEnvironment } from './environment.js';
 import { BenchUsageError, HELP, parseBenchOptions, type BenchOptions } from './options.js';
+import { msToNumber } from '@temporalio/common';
 import { costBreakdown } from './breakdown.js';
+import { burstWithSlowJobs, jobLag, pendingChecksRun, resumeAfterKill } from './goal-scenarios.js';
+import { goalRows, type GoalScenarios } from './goals-table.js';
 import { pairedRuns, probeInvoices } from './paired-runs.js';
 import { formatReport, machineInfo, type BenchReport } from './report.js';
 import { settingsSweep } from './settings-sweep.js';
@@ -48,6 +51,7 @@ const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
 const report: BenchReport = { startedAt: startedAt.toISOString(), durationSeconds: 0, machine: machineInfo(), options, workerSettings: settings };
 const began = performance.now();
 const skip = new Set(options.skip);
+const goals: GoalScenarios = {};
 
 const env = await startBenchEnvironment(log);
 let interrupted = false;
@@ -72,8 +76,24 @@ try {
   if (!skip.has('slow')) {
     report.slowSepay = await slowSepayRun(env, { pendingChecks: options.slowChecks, invoices: options.slowInvoices, settings, log });
   }
+  if (!skip.has('pending')) {
+    goals.pendingChecks = await pendingChecksRun(env, { checks: 10, invoices: options.pendingInvoices, label: 'pending-10', settings, log });
+    // Polled every 10 ms for up to 20 s, so hundreds of checks take seconds, not one retry a second.
+    const fast = { pollInitialInterval: '10ms', pollFastPhase: '20s', pollMaximumInterval: '1s' };
+    const invoices = Math.min(options.pendingInvoices, 5);
+    goals.historyChecks = await pendingChecksRun(env, { checks: options.historyChecks, invoices, polling: fast, label: `pending-${options.historyChecks}`, settings, log });
+  }
   if (!skip.has('waiting')) {
     report.waiting = await waitingRss(env, { invoices: options.waiting, fastPhase: options.waitingFastPhase, settings, log });
+  }
+  if (!skip.has('burst')) {
+    goals.burst = await burstWithSlowJobs(env, { invoices: options.burst, pendingMs: msToNumber(options.burstPending as never), settings, log });
+  }
+  if (!skip.has('lag')) {
+    goals.lag = await jobLag(env, { invoices: options.lagInvoices, seed: 14, settings, log });
+  }
+  if (!skip.has('kill')) {
+    goals.kill = await resumeAfterKill(env, { seeds: options.killSeeds, invoices: options.killInvoices, settings, log });
   }
   if (options.breakdown) {
     const probe = report.comparison?.runs[0] ?? (await probeInvoices(env, settings, log));
@@ -90,6 +110,7 @@ try {
   await env.close();
 }
 
+report.goals = { ...goals, rows: goalRows({ goals, comparison: report.comparison, slowSepay: report.slowSepay, waiting: report.waiting }) };
 report.durationSeconds = (performance.now() - began) / 1000;
 process.stdout.write(formatReport(report));
 mkdirSync(RESULTS_DIR, { recursive: true });

@@ -34,6 +34,8 @@ export interface BenchWorker {
   usage(): Promise<WorkerUsage>;
   /** Graceful shutdown (in-flight tasks finish), then SIGKILL after a grace period. */
   stop(): Promise<void>;
+  /** SIGKILL at once, as a crash would; resolves once the process is gone. */
+  kill(): Promise<void>;
 }
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -61,6 +63,8 @@ export async function spawnWorker({ kind, settings, bundlePath, env, cpuProfileD
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
+      // Worker settings the bench does not vary (e.g. WORKER_MAX_CONCURRENT_WAITS) as set for this run.
+      ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('WORKER_'))),
       ...env,
       BENCH_WORKER_KIND: kind,
       WORKFLOW_BUNDLE_PATH: bundlePath,
@@ -128,5 +132,10 @@ export async function spawnWorker({ kind, settings, bundlePath, env, cpuProfileD
       return { rssBytes, peakRssBytes, cpuMs };
     },
     stop,
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
   };
 }
