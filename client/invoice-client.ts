@@ -37,6 +37,9 @@ import { invoiceListQuery, toInvoiceListEntry, type InvoiceListEntry } from './i
 import { validateIssueInput } from './issue-input.js';
 import { earlierRunRequestedIssue, referenceGenerationAfter } from './reference-generation.js';
 
+/** How long `issue()` waits for a worker to say what an earlier run sent to SePay. */
+const EARLIER_RUN_QUERY_TIMEOUT_MS = 5_000;
+
 export type InvoiceWorkflowHandle = WorkflowHandle<typeof issueInvoiceWorkflow>;
 
 export interface InvoiceClientOptions {
@@ -101,6 +104,8 @@ export class InvoiceClient {
     if (options.referenceGeneration === undefined) {
       input.options.referenceGeneration = referenceGenerationAfter(previous) ?? input.options.referenceGeneration;
       input.options.earlierRunRequestedIssue = earlierRunRequestedIssue(previous);
+      const trackingCode = previous && (await this.earlierCreateTrackingCode(previous));
+      if (trackingCode) input.options.earlierCreateTrackingCode = trackingCode;
     }
     try {
       const handle = await this.client.workflow.start<typeof issueInvoiceWorkflow>('issueInvoiceWorkflow', {
@@ -175,6 +180,22 @@ export class InvoiceClient {
   async *list({ stage, pageSize }: { stage?: InvoiceStage; pageSize?: number } = {}): AsyncIterable<InvoiceListEntry> {
     for await (const info of this.client.workflow.list({ query: invoiceListQuery(stage), pageSize })) {
       yield toInvoiceListEntry(info);
+    }
+  }
+
+  /**
+   * The create tracking code of an earlier run that ended without a result, for the same code the
+   * next run uses: its status query (answered by a worker replaying the closed run) says it. Best
+   * effort: without a worker to answer, the next run decides from what SePay shows alone.
+   */
+  private async earlierCreateTrackingCode(previous: WorkflowExecutionDescription): Promise<string | undefined> {
+    if (referenceGenerationAfter(previous) !== previous.memo?.[MemoKey.referenceGeneration]) return undefined;
+    try {
+      const handle = this.client.workflow.getHandle(previous.workflowId, previous.runId);
+      const status = await this.client.withDeadline(Date.now() + EARLIER_RUN_QUERY_TIMEOUT_MS, () => handle.query(getInvoiceStatusQuery));
+      return status.createTrackingCode;
+    } catch {
+      return undefined;
     }
   }
 

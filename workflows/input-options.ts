@@ -78,6 +78,13 @@ export const OptionsObjectSchema = z.strictObject({
    * (Added by the lead for the state-driven path.)
    */
   earlierRunRequestedIssue: z.boolean().default(false),
+  /**
+   * Set by the client from the earlier run's status: the tracking code of the create it sent for
+   * this generation's code. A create SePay is still processing is invisible, so the new run
+   * follows that job before deciding there is nothing to adopt (a draft or an invoice it makes
+   * later would otherwise be left behind, or issued twice).
+   */
+  earlierCreateTrackingCode: z.string().trim().min(1).max(200).optional(),
 });
 
 type DurationOption =

@@ -123,6 +123,7 @@ class InvoiceSteps {
   #draftMayExist = false;
   /** Where the invoice goes, as the first step resolved and checked it at SePay. */
   #account: ResolvedAccount | undefined;
+  #earlierCreateFollowed = false;
 
   constructor(
     private readonly run: InvoiceRun,
@@ -155,6 +156,7 @@ class InvoiceSteps {
       });
       this.#account = account;
       this.run.created(account.providerAccountId, undefined);
+      if (found.status === 'absent' && (await this.earlierCreateSettled())) continue;
       if (found.status === 'absent') return { holding: 'nothing', quotaRemaining };
       if (found.status === 'cancelled') throw cancelledAtSepay(found.referenceCode, found.invoiceNumber);
       if (found.manual && found.status === 'draft') throw madeByHand(found.referenceCode);
@@ -210,6 +212,34 @@ class InvoiceSteps {
       this.run.useGeneration(this.run.generation + 1);
     }
     return 'nothing';
+  }
+
+  /**
+   * The earlier run's create for this code, when the client named it and it is still to be
+   * followed: waits for its job, then answers true so the key is looked at again (the draft or
+   * invoice it made is now visible; a failed job has spent the code: the next generation follows).
+   */
+  private async earlierCreateSettled(): Promise<boolean> {
+    const trackingCode = this.input.options.earlierCreateTrackingCode;
+    if (!trackingCode || this.#earlierCreateFollowed || this.run.generation !== this.input.options.referenceGeneration) return false;
+    this.#earlierCreateFollowed = true;
+    // Cancelled meanwhile, the run must still wait for that job and delete what it made.
+    this.#draftMayExist = true;
+    this.run.created(this.#account!.providerAccountId, trackingCode);
+    this.run.enter('awaiting-creation');
+    try {
+      await this.#activities.awaitCreation.awaitCreation({ referenceCode: this.run.referenceCode, trackingCode, ...this.#polling });
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      this.#draftMayExist = false;
+      this.run.noteError(error);
+      const cause = error instanceof ActivityFailure ? error.cause : error;
+      // Anything but a failed job (SePay never knew that tracking code, say) leaves nothing to adopt.
+      if (!(cause instanceof ApplicationFailure && cause.type === FailureType.SepayJobFailed)) return false;
+      this.run.markSpent();
+      this.run.useGeneration(this.run.generation + 1);
+    }
+    return true;
   }
 
   /** An issued invoice of this key found at SePay is this run's outcome, whatever generation holds it. */

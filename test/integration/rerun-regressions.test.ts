@@ -10,7 +10,7 @@ import type { SimInvoice } from '../../simulator/control-client.js';
 import { FailureType } from '../../workflows/failure-types.js';
 import type { IssueInvoiceInput } from '../../workflows/input.js';
 import { getInvoiceStatusQuery, requestCancellationUpdate, type IssueInvoiceResult } from '../../workflows/messages.js';
-import { referenceCodeFor } from '../../workflows/reference-code.js';
+import { referenceCodeFor, workflowIdFor } from '../../workflows/reference-code.js';
 import { saveHistory } from '../support/histories.js';
 import { fastPolling, sampleInvoice, uniqueKey, useInvoiceTestEnv } from '../support/invoice-test-env.js';
 import { failureOf, waitForStage } from '../support/workflow-assertions.js';
@@ -169,27 +169,45 @@ it('finding 5: an issue response lost and then a failed issue job ends SepayJobF
   expect(failure.type).toBe(FailureType.SepayJobFailed);
 });
 
-it('finding 6: a code taken with nothing behind it is recorded spent, and the next run moves on at once', async () => {
-  const key = uniqueKey('spent');
-  // The first run's create job fails after the run was terminated: nobody records the spent code.
-  await env.sim.setJobChecks(1_000_000, null);
-  const first = await invoices().issue(key, sampleInvoice, options());
-  await waitForStage(first.handle, 'awaiting-creation');
-  await first.handle.terminate('stuck');
-  await env.sim.addFault({ endpoint: 'create', kind: 'job-fail', referenceCode: key });
-  await env.sim.setJobChecks(0, 100);
-  await eventually(() => invoicesOfKey(key), (found) => found[0]?.status === 'failed', 'the create job failed');
+describe('finding 6: a code taken with nothing behind it', () => {
+  /** A first run whose create job fails after the run was terminated: nobody records the spent code. */
+  async function createFailedAfterTermination(key: string) {
+    await env.sim.setJobChecks(1_000_000, null);
+    const first = await invoices().issue(key, sampleInvoice, options());
+    await waitForStage(first.handle, 'awaiting-creation');
+    await first.handle.terminate('stuck');
+    await env.sim.addFault({ endpoint: 'create', kind: 'job-fail', referenceCode: key });
+    await env.sim.setJobChecks(0, 100);
+    await eventually(() => invoicesOfKey(key), (found) => found[0]?.status === 'failed', 'the create job failed');
+  }
 
-  const second = await invoices().issue(key, sampleInvoice, options({ creationTimeout: '4s' }));
-  const failure = await failureOf(second.handle.result());
-  await saveHistory(second.handle, 'reference-code-spent');
-  expect(failure.type).toBe(FailureType.SepayReferenceConflict);
-  expect((await second.handle.describe()).memo).toMatchObject({ referenceCodeSpent: true });
+  it('the client names the earlier create: the re-run reads its failed job and moves on to the next code at once', async () => {
+    const key = uniqueKey('spent-known');
+    await createFailedAfterTermination(key);
+    const rerun = await invoices().issue(key, sampleInvoice, options());
+    const result = await rerun.handle.result();
+    if (result.outcome !== 'issued') throw new Error('expected issued');
+    expect(result.invoice.referenceCode).toBe(referenceCodeFor(key, 2));
+  });
 
-  const third = await invoices().issue(key, sampleInvoice, options());
-  const result = await third.handle.result();
-  if (result.outcome !== 'issued') throw new Error('expected issued');
-  expect(result.invoice.referenceCode).toBe(referenceCodeFor(key, 2));
+  it('a run not told (started without InvoiceClient) records the code spent, and the next run moves on at once', async () => {
+    const key = uniqueKey('spent');
+    await createFailedAfterTermination(key);
+    const second = await env.client.workflow.start('issueInvoiceWorkflow', {
+      taskQueue: env.taskQueue,
+      workflowId: workflowIdFor(key),
+      args: [{ invoiceKey: key, invoice: sampleInvoice, options: options({ creationTimeout: '4s' }) }],
+    });
+    const failure = await failureOf(second.result());
+    await saveHistory(second, 'reference-code-spent');
+    expect(failure.type).toBe(FailureType.SepayReferenceConflict);
+    expect((await second.describe()).memo).toMatchObject({ referenceCodeSpent: true });
+
+    const third = await invoices().issue(key, sampleInvoice, options());
+    const result = await third.handle.result();
+    if (result.outcome !== 'issued') throw new Error('expected issued');
+    expect(result.invoice.referenceCode).toBe(referenceCodeFor(key, 2));
+  });
 });
 
 it('finding 7: a typo in a line field is refused by name before anything reaches SePay', async () => {
@@ -235,4 +253,21 @@ it('a cancel update before the point of no return is still refused once SePay is
   await env.sim.clearFaults();
   expect((await rerun.handle.result()).outcome).toBe('issued');
   await saveHistory(rerun.handle, 'rerun-found-issuing-refuses-cancel');
+});
+
+it("a re-run cancelled while the earlier run's create is still at SePay waits for that create and deletes its draft (model test, I2)", async () => {
+  const key = uniqueKey('earlier-create');
+  await env.sim.setJobChecks(1_000_000, null);
+  const first = await invoices().issue(key, sampleInvoice, options());
+  await waitForStage(first.handle, 'awaiting-creation');
+  await first.handle.terminate('stuck');
+
+  const rerun = await invoices().issue(key, sampleInvoice, options({ mode: 'direct' }));
+  await eventually(() => rerun.handle.query(getInvoiceStatusQuery), (status) => status.stage === 'awaiting-creation', "the re-run follows the earlier run's create");
+  await invoices().cancel(key, 'wrong order');
+  await env.sim.setJobChecks(0, 100);
+  const result = await rerun.handle.result();
+  await saveHistory(rerun.handle, 'rerun-cancelled-while-earlier-create-pending');
+  expect(result).toMatchObject({ outcome: 'cancelled', draftDeleted: true });
+  expect((await invoicesOfKey(key)).map((invoice) => invoice.status)).toEqual(['deleted']);
 });
