@@ -4,15 +4,9 @@
  * dev server and a simulator over HTTP. The project's counters must be there with the values the
  * runs imply, next to the SDK's own.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../../scripts/free-port.js';
 import { startSimulator, type RunningSimulator } from '../../simulator/server.js';
-import { WORKFLOWS_PATH } from '../../worker/create-worker.js';
 import { MetricName } from '../../worker/metrics.js';
 import type { issueInvoiceWorkflow } from '../../workflows/index.js';
 import type { IssueInvoiceInput } from '../../workflows/input.js';
@@ -20,7 +14,7 @@ import { cancelInvoiceSignal, getInvoiceStatusQuery } from '../../workflows/mess
 import { workflowIdFor } from '../../workflows/reference-code.js';
 import { fastPolling, sampleInvoice, uniqueKey } from '../support/invoice-test-env.js';
 import { waitForStage } from '../support/workflow-assertions.js';
-import { startWorkerProcess, suiteWorkerEnv, type WorkerProcess } from '../support/worker-process.js';
+import { startMeteredWorker, type MeteredWorker } from '../support/metered-worker.js';
 
 interface Sample {
   name: string;
@@ -47,35 +41,24 @@ function total(samples: Sample[], name: string, labels: Record<string, string> =
     .reduce((sum, sample) => sum + sample.value, 0);
 }
 
-const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-
 describe('the worker metrics endpoint', () => {
-  const bundleDir = mkdtempSync(join(tmpdir(), 'sepay-metrics-'));
   const taskQueue = `metrics-${uniqueKey('queue')}`;
   let simulator: RunningSimulator;
-  let worker: WorkerProcess | undefined;
+  let metered: MeteredWorker | undefined;
   let connection: Connection;
   let client: Client;
   let metricsUrl: string;
 
   beforeAll(async () => {
-    const bundlePath = join(bundleDir, 'workflow-bundle.js');
-    writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: silent })).code);
     simulator = await startSimulator({ port: 0 });
-    const metricsPort = await freePort();
-    metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
-    worker = await startWorkerProcess({
-      ...suiteWorkerEnv(taskQueue, simulator.baseUrl),
-      WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
-      WORKFLOW_BUNDLE_PATH: bundlePath,
-    });
+    metered = await startMeteredWorker(taskQueue, simulator.baseUrl);
+    metricsUrl = metered.metricsUrl;
     connection = await Connection.connect({ address: inject('temporalAddress') });
     client = new Client({ connection, namespace: inject('temporalNamespace') });
   });
 
   afterAll(async () => {
-    await Promise.allSettled([worker?.stop(), connection?.close(), simulator?.close()]);
-    rmSync(bundleDir, { recursive: true, force: true });
+    await Promise.allSettled([metered?.stop(), connection?.close(), simulator?.close()]);
   });
 
   function start(label: string, options: IssueInvoiceInput['options'] = {}, invoice: unknown = sampleInvoice) {

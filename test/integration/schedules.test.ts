@@ -4,23 +4,16 @@
  * quota, which the worker process (worker/main.ts with WORKER_METRICS_ADDRESS) then serves as
  * `sepay_quota_remaining`.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { applySchedules, SCHEDULE_IDS, type ScheduleSettings } from '../../client/schedules.js';
-import { freePort } from '../../scripts/free-port.js';
 import { SimulatorControl } from '../../simulator/control-client.js';
 import { startSimulator, type RunningSimulator } from '../../simulator/server.js';
-import { WORKFLOWS_PATH } from '../../worker/create-worker.js';
 import { MetricName } from '../../worker/metrics.js';
 import { type usageMonitorWorkflow } from '../../workflows/index.js';
 import { uniqueKey } from '../support/invoice-test-env.js';
-import { startWorkerProcess, suiteWorkerEnv, type WorkerProcess } from '../support/worker-process.js';
+import { startMeteredWorker, type MeteredWorker } from '../support/metered-worker.js';
 
-const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 const QUOTA = 1_234;
 
 /** The value of an unlabelled-by-us gauge in Prometheus's text format (the SDK adds its own labels). */
@@ -30,26 +23,18 @@ function gauge(text: string, name: string): number | undefined {
 }
 
 describe('the monitoring schedules', () => {
-  const bundleDir = mkdtempSync(join(tmpdir(), 'sepay-schedules-'));
   const taskQueue = `schedules-${uniqueKey('queue')}`;
   let simulator: RunningSimulator;
-  let worker: WorkerProcess | undefined;
+  let metered: MeteredWorker | undefined;
   let connection: Connection;
   let client: Client;
   let metricsUrl: string;
 
   beforeAll(async () => {
-    const bundlePath = join(bundleDir, 'workflow-bundle.js');
-    writeFileSync(bundlePath, (await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: silent })).code);
     simulator = await startSimulator({ port: 0 });
     await new SimulatorControl(simulator.baseUrl).setQuota(QUOTA);
-    const metricsPort = await freePort();
-    metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
-    worker = await startWorkerProcess({
-      ...suiteWorkerEnv(taskQueue, simulator.baseUrl),
-      WORKER_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
-      WORKFLOW_BUNDLE_PATH: bundlePath,
-    });
+    metered = await startMeteredWorker(taskQueue, simulator.baseUrl);
+    metricsUrl = metered.metricsUrl;
     connection = await Connection.connect({ address: inject('temporalAddress') });
     client = new Client({ connection, namespace: inject('temporalNamespace') });
   });
@@ -57,8 +42,7 @@ describe('the monitoring schedules', () => {
   afterAll(async () => {
     // The suite's server outlives this file: leave no schedule firing at a queue nobody polls.
     for (const id of Object.values(SCHEDULE_IDS)) await client?.schedule.getHandle(id).delete().catch(() => undefined);
-    await Promise.allSettled([worker?.stop(), connection?.close(), simulator?.close()]);
-    rmSync(bundleDir, { recursive: true, force: true });
+    await Promise.allSettled([metered?.stop(), connection?.close(), simulator?.close()]);
   });
 
   const settings: ScheduleSettings = { taskQueue, usageEvery: '1 hour', reconcileEvery: '1 day', quotaWarningThreshold: 5_000, draftAgeThresholdHours: 24 };
