@@ -133,7 +133,9 @@ describe('payload encryption', () => {
         expect.stringMatching(/^history\.events\.\d+\.userMetadata\.summary$/),
         expect.stringMatching(/activityTaskScheduledEventAttributes\.input\.payloads\.0$/),
         expect.stringMatching(/activityTaskCompletedEventAttributes\.result\.payloads\.0$/),
-        expect.stringMatching(/upsertedMemo\.fields\.referenceGeneration$/),
+        // The client starts the run with its memo (the run writes only what changes later).
+        expect.stringMatching(/workflowExecutionStartedEventAttributes\.memo\.fields\.referenceGeneration$/),
+        expect.stringMatching(/upsertedMemo\.fields\.issueRequested$/),
         expect.stringMatching(/workflowExecutionCompletedEventAttributes\.result\.payloads\.0$/),
       ]),
     );
