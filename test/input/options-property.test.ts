@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { IssueInvoiceOptionsSchema } from '../../workflows/input.js';
 import { MAX_DURATION_MS, MAX_POLL_FAST_PHASE_MS } from '../../workflows/input-options.js';
 
-const DURATION_OPTIONS = ['approvalTimeout', 'creationTimeout', 'issuanceTimeout', 'pollInitialInterval', 'pollMaximumInterval', 'pollFastPhase'] as const;
+const DURATION_OPTIONS = ['approvalTimeout', 'creationTimeout', 'issuanceTimeout', 'quotaTimeout', 'pollInitialInterval', 'pollMaximumInterval', 'pollFastPhase'] as const;
 
 const amountIn = (...units: string[]) =>
   fc.tuple(fc.integer({ min: 1, max: 90 }), fc.constantFrom(...units)).map(([n, unit]) => `${n}${unit}`);
@@ -30,6 +30,7 @@ const options = fc.record(
     approvalTimeout: deadline,
     creationTimeout: deadline,
     issuanceTimeout: deadline,
+    quotaTimeout: deadline,
     pollInitialInterval: interval,
     pollMaximumInterval: interval,
     pollFastPhase: interval,
@@ -60,7 +61,7 @@ describe('options the schema accepts can be scheduled', () => {
         const ordered =
           allParse &&
           ms.pollInitialInterval! <= ms.pollMaximumInterval! &&
-          ms.pollMaximumInterval! <= Math.min(ms.creationTimeout!, ms.issuanceTimeout!) &&
+          ms.pollMaximumInterval! <= Math.min(ms.creationTimeout!, ms.issuanceTimeout!, ms.quotaTimeout!) &&
           ms.pollFastPhase! <= Math.min(ms.creationTimeout!, ms.issuanceTimeout!, MAX_POLL_FAST_PHASE_MS);
 
         expect(parsed.success).toBe(ordered);
