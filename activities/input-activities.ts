@@ -8,11 +8,16 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../workflows/failure-types.js';
 import type { ParsedIssueInvoiceInput } from '../workflows/input.js';
+import type { ValidatedInput } from '../workflows/validated-input.js';
 import { parseIssueInput } from '../workflows/input-parser.js';
 import { isUnencryptedPayload } from '../workflows/unencrypted-payload.js';
 
 export const inputActivities = {
-  async parseIssueInput(rawInput: unknown): Promise<ParsedIssueInvoiceInput> {
+  /**
+   * The parsed input; without its invoice when that is the one the run was started with (the
+   * result is stored in history: the invoice is there already, in the start event).
+   */
+  async parseIssueInput(rawInput: unknown): Promise<ValidatedInput> {
     if (isUnencryptedPayload(rawInput)) {
       throw ApplicationFailure.create({
         type: FailureType.PayloadNotEncrypted,
@@ -22,7 +27,10 @@ export const inputActivities = {
         nonRetryable: true,
       });
     }
-    return parseIssueInput(rawInput);
+    const parsed: ParsedIssueInvoiceInput = parseIssueInput(rawInput);
+    const { invoice, ...rest } = parsed;
+    const asStarted = (rawInput as { invoice?: unknown }).invoice;
+    return JSON.stringify(invoice) === JSON.stringify(asStarted) ? rest : parsed;
   },
 };
 

@@ -14,11 +14,18 @@ export const VALIDATE_OUTSIDE_SANDBOX = 'validate-input-outside-sandbox';
 
 const validation = proxyLocalActivities<InputActivities>({ summary: 'Validate the invoice input', startToCloseTimeout: '10 seconds' });
 
+/** What validation answers: the parsed input, whose invoice is left out when it is the one the run started with. */
+export type ValidatedInput = Omit<ParsedIssueInvoiceInput, 'invoice'> & { invoice?: ParsedIssueInvoiceInput['invoice'] };
+
 /** Runs started before the local activity existed replay the in-sandbox parse (`legacy`). */
 export async function parsedInput(rawInput: unknown, { legacy = false } = {}): Promise<ParsedIssueInvoiceInput> {
   try {
     // Not cancellable: a cancel that arrives meanwhile is honoured by the steps that follow.
-    if (!legacy || patched(VALIDATE_OUTSIDE_SANDBOX)) return await CancellationScope.nonCancellable(() => validation.parseIssueInput(rawInput));
+    if (!legacy || patched(VALIDATE_OUTSIDE_SANDBOX)) {
+      const validated = await CancellationScope.nonCancellable(() => validation.parseIssueInput(rawInput));
+      // Valid, so the invoice it left out is the one the run started with.
+      return { ...validated, invoice: validated.invoice ?? (rawInput as ParsedIssueInvoiceInput).invoice };
+    }
     // The rules those runs were validated by: stricter ones would change what their replay decides.
     const { parseLegacyIssueInput } = await import(/* webpackMode: "eager" */ './input-parser.js');
     return parseLegacyIssueInput(rawInput);
