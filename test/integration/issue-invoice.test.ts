@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { approveIssuanceSignal, getInvoiceStatusQuery } from '../../workflows/messages.js';
 import { referenceCodeFor } from '../../workflows/reference-code.js';
-import { uniqueKey, useInvoiceTestEnv } from '../support/invoice-test-env.js';
+import { sampleInvoice, uniqueKey, useInvoiceTestEnv } from '../support/invoice-test-env.js';
 import { saveHistory } from '../support/histories.js';
 import { failureOf, waitForStage } from '../support/workflow-assertions.js';
 
@@ -130,6 +130,25 @@ describe('issueInvoiceWorkflow', () => {
     console.log(`history events: answered at once ${quickEvents}, Pending for 300 checks ${slowEvents}; create-check calls ${stats.endpoints['create-check']}`);
     expect(stats.endpoints['create-check']).toBeGreaterThanOrEqual(301);
     expect(slowEvents).toBe(quickEvents);
+  });
+
+  it('stores the invoice three times in a history at most: the start, and the steps that compare and send it', async () => {
+    const handle = await env.start(uniqueKey('order-copies'));
+    await handle.result();
+    const payloadTexts: string[] = [];
+    const collect = (node: unknown): void => {
+      if (node instanceof Uint8Array) return;
+      if (Array.isArray(node)) return node.forEach(collect);
+      if (typeof node !== 'object' || node === null) return;
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'data' && value instanceof Uint8Array) payloadTexts.push(Buffer.from(value).toString('utf8'));
+        else collect(value);
+      }
+    };
+    collect(await handle.fetchHistory());
+    const copies = payloadTexts.filter((text) => text.includes(sampleInvoice.items[1]!.item_name)).length;
+    console.log(`invoice copies in one history: ${copies}`);
+    expect(copies).toBeLessThanOrEqual(3);
   });
 
   it('never puts the client secret or the access token into the history', async () => {
