@@ -178,6 +178,9 @@ function reissuedTrackingCode(): string | undefined {
   return typeof details?.issueTrackingCode === 'string' ? details.issueTrackingCode : undefined;
 }
 
+/** Attempts that already asked SePay to issue a draft they were following without a tracking code. */
+const reissuedInAttempt = new WeakSet<Context>();
+
 /** Since this step was first scheduled: how long SePay has had to make what it accepted visible. */
 function sinceStepScheduledMs(): number {
   return Date.now() - Context.current().info.scheduledTimestampMs;
@@ -334,6 +337,10 @@ export function createActivities(deps: InvoiceActivityDeps) {
   async function awaitByDetail(kind: 'create' | 'issue', referenceCode: string, options: { signal: AbortSignal }): Promise<JobOutcome> {
     const detail = await believedAfterGrace(`invoice ${referenceCode}`, () => sepay.getInvoice(referenceCode, options));
     if (kind === 'create' || detail.status !== 'draft') return { status: detail.status, invoiceNumber: detail.invoice_number };
+    // At most one such request per attempt: the checks in between only look.
+    const context = Context.current();
+    if (reissuedInAttempt.has(context)) throw stillPending(`invoice ${referenceCode} is still a draft; asked to issue again on the next attempt`);
+    reissuedInAttempt.add(context);
     try {
       const accepted = await sepay.issueInvoice(referenceCode, options);
       heartbeatWith({ issueTrackingCode: accepted.tracking_code } satisfies ReissuedDetails);
