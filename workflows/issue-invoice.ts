@@ -69,18 +69,14 @@ export async function issueInvoiceWorkflow(rawInput: IssueInvoiceInput): Promise
       });
     } catch (error) {
       const cancelled = run.cancelAccepted || isCancellation(error);
-      const compensation = await steps.compensate().catch((compensationError: unknown) => {
-        throw run.fail(compensationError);
-      });
+      const compensation = await steps.compensate();
       if (compensation === 'issued') holding = 'issued';
       else if (cancelled) return run.finishCancelled(compensation === 'deleted');
       else throw run.fail(error);
     }
     // A cancel that landed between the last step and here still wins: nothing was issued yet.
     if (run.cancelAccepted && !run.status.pointOfNoReturn) {
-      const compensation = await steps.compensate().catch((compensationError: unknown) => {
-        throw run.fail(compensationError);
-      });
+      const compensation = await steps.compensate();
       if (compensation !== 'issued') return run.finishCancelled(compensation === 'deleted');
       holding = 'issued';
     }
@@ -306,7 +302,8 @@ class InvoiceSteps {
   /**
    * Deletes the draft a cancelled or failed run leaves at SePay, waiting first for a create job
    * still in flight. `issued`: SePay holds it issued after all (an earlier run's issue request), so
-   * the run must finish issued. A failing deletion ends the run `CompensationFailed`, saying so.
+   * the run must finish issued. A failing deletion ends the run (`CompensationFailed`, stage
+   * failed), saying where the draft may remain.
    */
   async compensate(): Promise<'deleted' | 'nothing' | 'issued'> {
     if (!this.#draftMayExist || this.run.status.pointOfNoReturn) return 'nothing';
@@ -328,7 +325,7 @@ class InvoiceSteps {
         outcome = await this.#activities.compensation.deleteDraft({ referenceCode });
       } catch (error) {
         this.run.noteDraft(`may remain at SePay under reference code ${referenceCode}: deleting it failed`);
-        throw compensationFailed(referenceCode, error);
+        throw this.run.fail(compensationFailed(referenceCode, error));
       }
       if (outcome.status === 'issued') {
         this.adoptIssued(this.run.generation);
