@@ -142,10 +142,16 @@ export interface AwaitJobInput {
    */
   pollIntervalMs?: number;
   fastPhaseMs?: number;
+  /**
+   * An earlier run's job, accepted long ago: when it succeeded but its invoice is no longer at
+   * SePay, the invoice was deleted since (outcome `gone`), not yet visible.
+   */
+  acceptedLongAgo?: boolean;
 }
 
 export interface JobOutcome {
-  status: 'draft' | 'issued' | 'cancelled';
+  /** `gone`: the job succeeded, and its invoice has been deleted since (only with `acceptedLongAgo`). */
+  status: 'draft' | 'issued' | 'cancelled' | 'gone';
   invoiceNumber: string;
 }
 
@@ -322,6 +328,7 @@ export function createActivities(deps: InvoiceActivityDeps) {
       });
     }
     if (!check.invoice) {
+      if (input.acceptedLongAgo) return invoiceSinceSuccess(referenceCode, options);
       // The docs promise the invoice on Success; read it directly rather than guess.
       return awaitByDetail(kind, referenceCode, options);
     }
@@ -352,6 +359,17 @@ export function createActivities(deps: InvoiceActivityDeps) {
       const now = await sepayCall(() => sepay.getInvoice(referenceCode, options));
       if (now.status === 'draft') throw toApplicationFailure(error);
       return { status: now.status, invoiceNumber: now.invoice_number };
+    }
+  }
+
+  /** The invoice an old, successful job made: gone when it has been deleted since. */
+  async function invoiceSinceSuccess(referenceCode: string, options: { signal: AbortSignal }): Promise<JobOutcome> {
+    try {
+      const detail = await sepay.getInvoice(referenceCode, options);
+      return { status: detail.status, invoiceNumber: detail.invoice_number };
+    } catch (error) {
+      if (isSepayError(error, 'not-found')) return { status: 'gone', invoiceNumber: '' };
+      throw toApplicationFailure(error);
     }
   }
 

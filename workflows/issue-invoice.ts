@@ -223,8 +223,14 @@ class InvoiceSteps {
     this.#draftMayExist = true;
     this.run.created(this.#account!.providerAccountId, trackingCode);
     this.run.enter('awaiting-creation');
+    let outcome: JobOutcome;
     try {
-      await this.#activities.awaitCreation.awaitCreation({ referenceCode: this.run.referenceCode, trackingCode, ...this.#polling });
+      outcome = await this.#activities.awaitCreation.awaitCreation({
+        referenceCode: this.run.referenceCode,
+        trackingCode,
+        acceptedLongAgo: true,
+        ...this.#polling,
+      });
     } catch (error) {
       if (isCancellation(error)) throw error;
       this.#draftMayExist = false;
@@ -232,6 +238,11 @@ class InvoiceSteps {
       const cause = error instanceof ActivityFailure ? error.cause : error;
       // Anything but a failed job (SePay never knew that tracking code, say) leaves nothing to adopt.
       if (!(cause instanceof ApplicationFailure && cause.type === FailureType.SepayJobFailed)) return false;
+      outcome = { status: 'gone', invoiceNumber: '' };
+    }
+    if (outcome.status === 'gone') {
+      // Its create failed, or its draft was deleted since (the earlier run ended before saying so).
+      this.#draftMayExist = false;
       this.run.markSpent();
       this.run.useGeneration(this.run.generation + 1);
     }

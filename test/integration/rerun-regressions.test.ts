@@ -6,6 +6,8 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { InvoiceClient } from '../../client/invoice-client.js';
+import { SepayClient } from '../../sepay/index.js';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../../simulator/defaults.js';
 import type { SimInvoice } from '../../simulator/control-client.js';
 import { FailureType } from '../../workflows/failure-types.js';
 import type { IssueInvoiceInput } from '../../workflows/input.js';
@@ -270,4 +272,20 @@ it("a re-run cancelled while the earlier run's create is still at SePay waits fo
   await saveHistory(rerun.handle, 'rerun-cancelled-while-earlier-create-pending');
   expect(result).toMatchObject({ outcome: 'cancelled', draftDeleted: true });
   expect((await invoicesOfKey(key)).map((invoice) => invoice.status)).toEqual(['deleted']);
+});
+
+it("a re-run whose earlier create succeeded but whose draft was deleted since moves to the next code instead of waiting (model test soak, I5)", async () => {
+  const key = uniqueKey('deleted-since');
+  const first = await invoices().issue(key, sampleInvoice, options({ approval: 'manual' }));
+  await waitForStage(first.handle, 'awaiting-approval');
+  // Deleted, and the run that made it terminated before it could record the code spent.
+  const sepay = new SepayClient({ environment: { baseUrl: env.simulator.baseUrl }, clientId: DEFAULT_CLIENT_ID, clientSecret: DEFAULT_CLIENT_SECRET });
+  await sepay.deleteDraft(key);
+  await first.handle.terminate('draft deleted by hand');
+
+  const rerun = await invoices().issue(key, sampleInvoice, options());
+  const result = await rerun.handle.result();
+  if (result.outcome !== 'issued') throw new Error('expected issued');
+  expect(result.invoice.referenceCode).toBe(referenceCodeFor(key, 2));
+  expect((await invoicesOfKey(key)).map((invoice) => invoice.status)).toEqual(['deleted', 'issued']);
 });
