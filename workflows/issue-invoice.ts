@@ -327,8 +327,14 @@ class InvoiceSteps {
         try {
           await this.#activities.compensationWait.awaitCreation({ referenceCode, trackingCode, ...this.#polling });
         } catch (error) {
-          // A failed create left nothing; a create still running past its deadline can't be helped.
           this.run.noteError(error);
+          // A failed create left nothing to delete. One still running past its deadline may yet
+          // make a draft: the run cannot honestly say cancelled, nothing left.
+          const cause = error instanceof ActivityFailure ? error.cause : error;
+          if (!(cause instanceof ApplicationFailure && cause.type === FailureType.SepayJobFailed)) {
+            this.run.noteDraft(`may appear at SePay under reference code ${referenceCode}: its create job had not finished`);
+            throw this.run.fail(compensationFailed(referenceCode, error));
+          }
         }
       }
       let outcome;

@@ -289,3 +289,14 @@ it("a re-run whose earlier create succeeded but whose draft was deleted since mo
   expect(result.invoice.referenceCode).toBe(referenceCodeFor(key, 2));
   expect((await invoicesOfKey(key)).map((invoice) => invoice.status)).toEqual(['deleted', 'issued']);
 });
+
+it('a cancel whose create job is still pending at SePay past the deadline ends CompensationFailed, never cancelled with a draft to come (model test, I2)', async () => {
+  const key = uniqueKey('create-pending-cancel');
+  await env.sim.addFault({ endpoint: 'create', kind: 'job-pending-forever' });
+  const handle = await env.start(key, options({ creationTimeout: '4s' }));
+  await waitForStage(handle, 'awaiting-creation');
+  await handle.cancel();
+  const failure = await failureOf(handle.result());
+  expect(failure.type).toBe(FailureType.CompensationFailed);
+  expect((await handle.query(getInvoiceStatusQuery)).draft).toContain('may appear');
+});
