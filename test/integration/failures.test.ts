@@ -93,12 +93,14 @@ describe('typed failures', () => {
     expect((await handle.describe()).memo).toMatchObject({ referenceCodeSpent: true });
   });
 
-  it('DeadlineExceeded when SePay stays Pending past the creation deadline', async () => {
+  it('a create still Pending past the creation deadline fails the run, saying its draft may yet appear', async () => {
     const key = uniqueKey('stuck');
     await env.sim.addFault({ endpoint: 'create', kind: 'job-pending-forever' });
     const handle = await env.start(key, { creationTimeout: '2s', pollFastPhase: '1s' });
     const failure = await failureOf(handle.result());
-    expect(failure.type).toBe(FailureType.DeadlineExceeded);
+    // The deadline passed with the create job still running: compensation cannot promise no draft.
+    expect(failure.type).toBe(FailureType.CompensationFailed);
+    expect(failure.message).toContain(key);
   });
 
   it('SepayAuthFailed when the worker holds wrong credentials', async () => {
