@@ -14,9 +14,9 @@
  * cancelled by signal, update or workflow cancellation, and a draft already at SePay is deleted.
  * From that point on nothing is undone: a late cancel is recorded as too late.
  */
-import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, patched, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, patched, TemporalFailure, workflowInfo } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common';
-import type { IssueOutcome, JobOutcome, ResolvedAccount } from '../activities/index.js';
+import type { IssueOutcome, JobOutcome, Preparation, PrepareInvoiceInput, ResolvedAccount } from '../activities/index.js';
 import { FailureType } from './failure-types.js';
 import type { IssueInvoiceInput, ParsedIssueInvoiceInput } from './input.js';
 import { cancelledAtSepay, compensationFailed, issuedInvoiceDiffers, madeByHand } from './invoice-failures.js';
@@ -31,16 +31,21 @@ import { formatVietnamDateTime } from './vietnam-time.js';
 
 /** Runs without this marker started before SePay's state decided the path: they replay the old code. */
 export const REFERENCE_STATE_DECIDES_PATH = 'reference-state-decides-path';
+/** Runs without this marker ran the first step as a regular activity, in a workflow task of its own. */
+export const FIRST_STEP_IN_FIRST_TASK = 'first-step-in-first-task';
 
 /** What SePay holds for this run's code once the cancellable part is over. */
 type Holding = 'nothing' | 'draft' | 'issued';
 
 export async function issueInvoiceWorkflow(rawInput: IssueInvoiceInput): Promise<IssueInvoiceResult> {
   if (!patched(REFERENCE_STATE_DECIDES_PATH)) return issueInvoiceWorkflowV2(rawInput);
+  // Asked before the first local activity: one that outlasts a workflow task heartbeat would put a
+  // patch asked after it into another workflow task than on replay (a nondeterminism error).
+  const firstStepInFirstTask = patched(FIRST_STEP_IN_FIRST_TASK);
   const run = new InvoiceRun(rawInput);
   const input = await parsedInput(rawInput);
   run.begin(input);
-  const steps = new InvoiceSteps(run, input);
+  const steps = new InvoiceSteps(run, input, { firstStepInFirstTask });
   let holding = 'nothing' as Holding;
   let quotaEmpty = false;
 
@@ -124,6 +129,7 @@ class InvoiceSteps {
   constructor(
     private readonly run: InvoiceRun,
     private readonly input: ParsedIssueInvoiceInput,
+    private readonly paths: { firstStepInFirstTask: boolean },
   ) {
     this.#activities = stepActivities(input, { waitsTaskQueue: waitsTaskQueueFor(workflowInfo().taskQueue) });
     this.#polling = { pollIntervalMs: msToNumber(input.options.pollInitialInterval), fastPhaseMs: msToNumber(input.options.pollFastPhase) };
@@ -144,7 +150,7 @@ class InvoiceSteps {
   async prepare(): Promise<{ holding: Holding; quotaRemaining?: number }> {
     for (;;) {
       this.run.enter('inspecting');
-      const { account, quotaRemaining, found } = await this.#activities.prepare.prepareInvoice({
+      const { account, quotaRemaining, found } = await this.lookAtSepay({
         invoiceKey: this.input.invoiceKey,
         generation: this.run.generation,
         invoice: this.input.invoice,
@@ -174,6 +180,26 @@ class InvoiceSteps {
         this.run.markSpent();
         this.run.useGeneration(this.run.generation + 1);
       }
+    }
+  }
+
+  /**
+   * The first step, as a local activity in the workflow task that validated the input: the create
+   * is then scheduled without another round trip through the server. Its answer is a read, safe
+   * to repeat. A refusal ends the run either way; SePay still failing when the local budget is
+   * spent is left to the regular activity, whose retries keep the history flat for hours.
+   */
+  private async lookAtSepay(request: PrepareInvoiceInput): Promise<Preparation> {
+    if (!this.paths.firstStepInFirstTask) return this.#activities.prepare.prepareInvoice(request);
+    try {
+      return await this.#activities.prepareLocally.prepareInvoice(request);
+    } catch (error) {
+      // A local activity's failure comes unwrapped: the attempt's own failure, not an ActivityFailure.
+      const cause = error instanceof ActivityFailure ? error.cause : error;
+      const refused = cause instanceof ApplicationFailure && cause.nonRetryable;
+      if (isCancellation(error) || refused || !(cause instanceof TemporalFailure)) throw error;
+      this.run.noteError(error);
+      return this.#activities.prepare.prepareInvoice(request);
     }
   }
 

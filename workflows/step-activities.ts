@@ -3,7 +3,7 @@
  * the Web UI), deadline and poll schedule. Proxies schedule nothing until called: the run kept for
  * replay and the current one share them.
  */
-import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
 import { msToNumber, type Duration } from '@temporalio/common';
 import type { InvoiceActivities } from '../activities/index.js';
 import type { ParsedIssueInvoiceInput } from './input.js';
@@ -17,6 +17,13 @@ const REQUEST_TIMEOUT: Duration = '30 seconds';
 const HEARTBEAT_TIMEOUT: Duration = '6 seconds';
 const QUOTA_CHECK_MAXIMUM_INTERVAL: Duration = '5 minutes';
 const REQUEST_RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
+/**
+ * The first step runs as a local activity, inside the run's first workflow task: no round trip
+ * through the server before the create. A few quick attempts ride out a SePay blip; then the step
+ * falls back to the regular activity, whose retries keep the history flat for however long SePay
+ * stays down (a local activity's retries past the SDK's one-minute threshold would add timers).
+ */
+const LOCAL_FIRST_STEP_RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '4 seconds', maximumAttempts: 4 } as const;
 
 /**
  * `waitsTaskQueue`: where the waits go (the worker's waits queue, workflows/task-queue.ts); runs
@@ -46,6 +53,11 @@ export function stepActivities({ options }: ParsedIssueInvoiceInput, { waitsTask
   return {
     authenticate: proxyActivities<InvoiceActivities>(request('Get a SePay access token', options.creationTimeout)),
     prepare: proxyActivities<InvoiceActivities>(request("Check the account and quota, look up this key's invoice at SePay", options.creationTimeout)),
+    prepareLocally: proxyLocalActivities<InvoiceActivities>({
+      summary: "Check the account and quota, look up this key's invoice at SePay",
+      startToCloseTimeout: '10 seconds',
+      retry: LOCAL_FIRST_STEP_RETRY,
+    }),
     // Waiting for a top-up may take days: checks back off to a few minutes apart.
     awaitQuota: proxyActivities<InvoiceActivities>({
       ...poll('Wait for SePay quota (top up, then signal quotaToppedUp)', options.quotaTimeout),

@@ -134,6 +134,21 @@ describe('retryable faults end in an issued invoice', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(2_000);
   });
 
+  it('runs the first step inside the first workflow task, and as a regular activity once SePay fails its local attempts', async () => {
+    const activitiesOf = async (handle: { fetchHistory(): Promise<{ events?: { activityTaskScheduledEventAttributes?: { activityType?: { name?: string | null } | null } | null }[] | null }> }) =>
+      ((await handle.fetchHistory()).events ?? []).flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+    const common = await env.start(uniqueKey('first-step-local'));
+    expect((await common.result()).outcome).toBe('issued');
+    expect(await activitiesOf(common)).toEqual(['createInvoice', 'awaitCreation', 'issueInvoice', 'awaitIssuance', 'fetchInvoiceDetail']);
+
+    // SePay down past the local attempts (4): the regular activity takes over.
+    await env.sim.addFault({ endpoint: 'detail', kind: 'error', status: 503, times: 6 });
+    const held = await env.start(uniqueKey('first-step-fallback'));
+    expect((await held.result()).outcome).toBe('issued');
+    expect((await activitiesOf(held))[0]).toBe('prepareInvoice');
+    await saveHistory(held, 'first-step-fallback');
+  });
+
   it('gets a new token when SePay expires it mid-flow', async () => {
     const key = uniqueKey('expired-token');
     const handle = await env.start(key, { approval: 'manual' });

@@ -132,7 +132,7 @@ describe('issueInvoiceWorkflow', () => {
     expect(slowEvents).toBe(quickEvents);
   });
 
-  it('stores the invoice three times in a history at most: the start, and the steps that compare and send it', async () => {
+  it('stores the invoice twice in a history at most: the start, and the create that sends it', async () => {
     const handle = await env.start(uniqueKey('order-copies'));
     await handle.result();
     const payloadTexts: string[] = [];
@@ -148,7 +148,8 @@ describe('issueInvoiceWorkflow', () => {
     collect(await handle.fetchHistory());
     const copies = payloadTexts.filter((text) => text.includes(sampleInvoice.items[1]!.item_name)).length;
     console.log(`invoice copies in one history: ${copies}`);
-    expect(copies).toBeLessThanOrEqual(3);
+    // The first step compares it too, but as a local activity: its input is not recorded.
+    expect(copies).toBeLessThanOrEqual(2);
   });
 
   it('never puts the client secret or the access token into the history', async () => {
