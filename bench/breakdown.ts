@@ -33,11 +33,11 @@ export interface BreakdownEntry {
 type Variant = { name: string; spec: Pick<RunSpec, 'kind' | 'bundle' | 'baseline'> };
 
 function variants(probe: RunResult): Variant[] {
-  const { activities, searchAttributeUpserts, memoUpserts } = probe.history;
+  const { activities, localActivities, searchAttributeUpserts, memoUpserts } = probe.history;
   const upserts = { searchAttributeUpserts, memoUpserts };
   const baseline = (name: string, extras: object, bundle: 'baseline' | 'baseline-validating' = 'baseline'): Variant => ({
     name,
-    spec: { kind: 'baseline', bundle, baseline: { activityCount: activities, ...extras } },
+    spec: { kind: 'baseline', bundle, baseline: { activityCount: activities, localActivityCount: localActivities, ...extras } },
   });
   return [
     baseline('baseline', {}),

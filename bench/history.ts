@@ -12,6 +12,8 @@ export interface HistoryFigures {
   bytes: number;
   workflowTasks: number;
   activities: number;
+  /** Local activities (their markers): they run inside a workflow task, no task of their own. */
+  localActivities: number;
   /** Attempts over all activities: retries don't add events but each one is billed as an Action. */
   activityAttempts: number;
   searchAttributeUpserts: number;
@@ -24,6 +26,7 @@ const HISTORY_FIGURES: readonly (keyof HistoryFigures)[] = [
   'bytes',
   'workflowTasks',
   'activities',
+  'localActivities',
   'activityAttempts',
   'searchAttributeUpserts',
   'memoUpserts',
@@ -39,6 +42,7 @@ export async function historyFigures(handle: WorkflowHandle): Promise<HistoryFig
     bytes: temporal.api.history.v1.History.encode(history).finish().byteLength,
     workflowTasks: count((e) => e.workflowTaskCompletedEventAttributes),
     activities: count((e) => e.activityTaskScheduledEventAttributes),
+    localActivities: count((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity'),
     activityAttempts: events.reduce((sum, e) => sum + (e.activityTaskStartedEventAttributes?.attempt ?? 0), 0),
     searchAttributeUpserts: count((e) => e.upsertWorkflowSearchAttributesEventAttributes),
     memoUpserts: count((e) => e.workflowPropertiesModifiedEventAttributes),

@@ -25,6 +25,8 @@ export interface PairedOptions {
 export interface PairedResult {
   /** No-op activities per baseline workflow, as counted in the probe run's history. */
   activitiesPerInvoice: number;
+  /** No-op local activities, run first as the invoice workflow runs its validation and first step. */
+  localActivitiesPerInvoice: number;
   probe: RunResult;
   pairs: { ours: RunResult; baseline: RunResult }[];
 }
@@ -36,8 +38,8 @@ const PROBE_INVOICES = 20;
 export async function probeInvoices(env: BenchEnvironment, settings: WorkerSettings, log: (line: string) => void): Promise<RunResult> {
   log(`probe: ${PROBE_INVOICES} invoices to count what the common path does`);
   const probe = await measureRun(env, { kind: 'invoice', label: 'probe', settings, invoices: PROBE_INVOICES, concurrency: PROBE_INVOICES, historySample: 3, log });
-  const { activities, searchAttributeUpserts, memoUpserts } = probe.history;
-  log(`probe: ${activities} activities, ${searchAttributeUpserts} search attribute and ${memoUpserts} memo upserts per invoice`);
+  const { activities, localActivities, searchAttributeUpserts, memoUpserts } = probe.history;
+  log(`probe: ${localActivities} local activities, ${activities} activities, ${searchAttributeUpserts} search attribute and ${memoUpserts} memo upserts per invoice`);
   return probe;
 }
 
@@ -45,6 +47,7 @@ export async function pairedRuns(env: BenchEnvironment, options: PairedOptions):
   const { invoices, concurrency, settings, historySample, log } = options;
   const probe = await probeInvoices(env, settings, log);
   const activitiesPerInvoice = probe.history.activities;
+  const localActivitiesPerInvoice = probe.history.localActivities;
 
   const pairs: PairedResult['pairs'] = [];
   for (let pair = 1; pair <= options.runs; pair++) {
@@ -57,7 +60,7 @@ export async function pairedRuns(env: BenchEnvironment, options: PairedOptions):
         settings,
         invoices,
         concurrency,
-        baseline: { activityCount: activitiesPerInvoice },
+        baseline: { activityCount: activitiesPerInvoice, localActivityCount: localActivitiesPerInvoice },
         historySample,
         cpuProfileDir,
         log,
@@ -72,5 +75,5 @@ export async function pairedRuns(env: BenchEnvironment, options: PairedOptions):
     const last = pairs.at(-1)!;
     log(`pair ${pair}/${options.runs}: ours ${last.ours.invoicesPerSecond.toFixed(1)}/s, baseline ${last.baseline.invoicesPerSecond.toFixed(1)}/s`);
   }
-  return { activitiesPerInvoice, probe, pairs };
+  return { activitiesPerInvoice, localActivitiesPerInvoice, probe, pairs };
 }

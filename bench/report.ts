@@ -74,7 +74,7 @@ function formatComparison(c: ComparisonFigures, options: BenchOptions): string {
   const { ours, baseline, ratio } = c;
   const title =
     `OURS vs BASELINE: ${options.invoices} invoices per run, ${options.concurrency} in flight, ${options.runs} pair(s) run alternately; ` +
-    `the baseline runs ${c.activitiesPerInvoice} no-op activities (counted from an invoice history)`;
+    `the baseline runs ${c.localActivitiesPerInvoice} no-op local activities, then ${c.activitiesPerInvoice} no-op activities (counted from an invoice history)`;
   const speed = formatTable(
     ['', 'ours', 'baseline', 'ours ÷ baseline'],
     [
@@ -157,6 +157,7 @@ function formatWaiting(w: WaitingRssResult): string {
       [
         ['worker RSS idle (MiB)', num(w.idleRssBytes / MiB, 0)],
         [`worker RSS, ${w.invoices} waiting (MiB)`, num(w.waitingRssBytes / MiB, 0)],
+        ['  of which main-thread V8 heap used / external (MiB)', `${num(w.waitingHeapUsedBytes / MiB, 0)} / ${num(w.waitingExternalBytes / MiB, 0)}`],
         ['worker RSS peak incl. drain (MiB)', num(w.peakRssBytes / MiB, 0)],
         ['per waiting invoice (KiB)', num((w.waitingRssBytes - w.idleRssBytes) / 1024 / w.invoices, 0)],
         ['all waiting after (s)', num(w.allWaitingAfterMs / 1000, 1)],

@@ -128,8 +128,8 @@ export async function spawnWorker({ kind, settings, bundlePath, env, cpuProfileD
     async usage() {
       const reply = nextMessage('usage', 10_000);
       tell({ type: 'usage' });
-      const { rssBytes, peakRssBytes, cpuMs } = await reply;
-      return { rssBytes, peakRssBytes, cpuMs };
+      const { type: _type, ...usage } = await reply;
+      return usage;
     },
     stop,
     async kill() {

@@ -23,6 +23,7 @@ export interface SideFigures {
 
 export interface ComparisonFigures {
   activitiesPerInvoice: number;
+  localActivitiesPerInvoice: number;
   ours: SideFigures;
   baseline: SideFigures;
   /** ours ÷ baseline, per pair: below 1 for throughput means slower, above 1 for latency means slower. */
@@ -51,10 +52,11 @@ export function sideFigures(runs: readonly RunResult[]): SideFigures {
   };
 }
 
-export function compare({ activitiesPerInvoice, pairs }: PairedResult): ComparisonFigures {
+export function compare({ activitiesPerInvoice, localActivitiesPerInvoice, pairs }: PairedResult): ComparisonFigures {
   const ratio = (pick: (run: RunResult) => number) => spread(pairs.map(({ ours, baseline }) => pick(ours) / pick(baseline)));
   return {
     activitiesPerInvoice,
+    localActivitiesPerInvoice,
     ours: sideFigures(pairs.map((p) => p.ours)),
     baseline: sideFigures(pairs.map((p) => p.baseline)),
     ratio: {

@@ -31,6 +31,9 @@ export interface WaitingRssResult {
   idleRssBytes: number;
   /** RSS while every invoice waits for SePay. */
   waitingRssBytes: number;
+  /** Of that RSS, the main thread's V8 heap in use and memory held outside it (worker-messages.ts). */
+  waitingHeapUsedBytes: number;
+  waitingExternalBytes: number;
   /** High-water mark over the whole scenario, drain included. */
   peakRssBytes: number;
   /** From the first start until every invoice waits at SePay (create sent, job Pending). */
@@ -78,7 +81,18 @@ export async function waitingRss(env: BenchEnvironment, { invoices, fastPhase, s
     });
     const drainMs = performance.now() - releasedAt;
     const { peakRssBytes } = await worker.usage();
-    return { invoices, fastPhase, settings, idleRssBytes: idle.rssBytes, waitingRssBytes: waiting.rssBytes, peakRssBytes, allWaitingAfterMs, drainMs };
+    return {
+      invoices,
+      fastPhase,
+      settings,
+      idleRssBytes: idle.rssBytes,
+      waitingRssBytes: waiting.rssBytes,
+      waitingHeapUsedBytes: waiting.heapUsedBytes,
+      waitingExternalBytes: waiting.externalBytes,
+      peakRssBytes,
+      allWaitingAfterMs,
+      drainMs,
+    };
   } finally {
     await worker.stop();
   }

@@ -43,9 +43,12 @@ process.on('message', (message: ParentMessage) => {
   if (message.type === 'usage') {
     // getrusage on every platform Node runs on: maxRSS is the high-water mark in KiB, CPU times in µs.
     const usage = process.resourceUsage();
+    const memory = process.memoryUsage();
     send({
       type: 'usage',
-      rssBytes: process.memoryUsage.rss(),
+      rssBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
+      externalBytes: memory.external,
       peakRssBytes: usage.maxRSS * 1024,
       cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
     });
