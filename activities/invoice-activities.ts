@@ -14,6 +14,7 @@ import { FailureType } from '../workflows/failure-types.js';
 import type { InvoiceContent } from '../workflows/input.js';
 import type { IssuedInvoice } from '../workflows/messages.js';
 import { isSepayError, sepayCall, stillPending, toApplicationFailure } from './sepay-failure.js';
+import type { CheckPacer } from './check-pacer.js';
 import { currentHeartbeatDetails, heartbeatWith, keptAlive } from './keepalive.js';
 import { describeDifferences, type ComparableInvoice } from './same-invoice.js';
 
@@ -58,6 +59,8 @@ export interface InvoiceActivityDeps {
   accounts?: AccountResolver;
   /** Without it quota is only learnt from SePay's refusals. */
   quota?: QuotaReader;
+  /** The worker's budget of job checks (check-pacer.ts); without it every wait checks on its own schedule. */
+  checks?: Pick<CheckPacer, 'turn'>;
   /**
    * How long a reference code may stay taken with no invoice visible before we stop assuming an
    * earlier create of ours is still being processed. Default 10 minutes.
@@ -293,6 +296,7 @@ export function createActivities(deps: InvoiceActivityDeps) {
     const fastPhaseEnds = context.info.attempt === 1 ? startedAt + fastPhaseMs : 0;
     for (;;) {
       try {
+        await deps.checks?.turn(context.cancellationSignal);
         return await checkJob(kind, input);
       } catch (error) {
         const pending = error instanceof ApplicationFailure && error.type === FailureType.StillPending;

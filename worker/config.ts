@@ -6,6 +6,7 @@
 import { msToNumber } from '@temporalio/common';
 import { z } from 'zod';
 import type { PayloadEncryption } from '../codec/data-converter.js';
+import { DEFAULT_CHECKS_PER_SECOND } from '../activities/check-pacer.js';
 import { PayloadEncryptionKeysSchema } from '../codec/keys.js';
 import { DurationSchema } from '../workflows/input.js';
 import { DEFAULT_TASK_QUEUE } from '../workflows/task-queue.js';
@@ -28,6 +29,11 @@ const WorkerEnvSchema = z
     SEPAY_INVOICE_SERIES: optionalText,
     /** How long the worker trusts what it read of SePay's provider accounts (a refused create drops it sooner). */
     SEPAY_ACCOUNT_CACHE_TTL: DurationSchema.default('5 minutes'),
+    /**
+     * This worker's cap on job checks per second, shared by all its waits (activities/check-pacer.ts):
+     * the more invoices wait, the less often each checks.
+     */
+    SEPAY_MAX_CHECKS_PER_SECOND: z.coerce.number().positive().default(DEFAULT_CHECKS_PER_SECOND),
     /** Task-queue-wide cap on SePay calls (activities) per second, across all workers. */
     SEPAY_MAX_REQUESTS_PER_SECOND: z.coerce.number().positive().optional(),
     WORKER_MAX_CONCURRENT_ACTIVITIES: count(100),
@@ -70,6 +76,7 @@ export interface WorkerConfig {
     clientSecret: string;
     timeoutMs: number;
     maxRequestsPerSecond?: number;
+    maxChecksPerSecond: number;
     /** How long provider accounts read from SePay are trusted. */
     accountCacheTtlMs: number;
   };
@@ -111,6 +118,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
       clientSecret: e.SEPAY_CLIENT_SECRET,
       timeoutMs: e.SEPAY_REQUEST_TIMEOUT_MS,
       maxRequestsPerSecond: e.SEPAY_MAX_REQUESTS_PER_SECOND,
+      maxChecksPerSecond: e.SEPAY_MAX_CHECKS_PER_SECOND,
       accountCacheTtlMs: msToNumber(e.SEPAY_ACCOUNT_CACHE_TTL as never),
     },
     defaults: {

@@ -5,6 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { type NativeConnection, Worker, type WorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import { AccountDirectory } from '../activities/account-directory.js';
+import { CheckPacer } from '../activities/check-pacer.js';
 import { createActivities, inputActivities } from '../activities/index.js';
 import { QuotaGauge } from '../activities/quota-gauge.js';
 import { createReconciliationActivities, type ReconciliationActivities } from '../activities/reconciliation-activities.js';
@@ -78,6 +79,7 @@ export async function createInvoiceWorker({ config, connection, namespace, workf
       // One view of SePay's accounts and quota per worker: a burst of invoices costs one look-up.
       accounts: new AccountDirectory({ sepay, defaults: config.defaults, ttlMs: config.sepay.accountCacheTtlMs }),
       quota: new QuotaGauge({ sepay }),
+      checks: new CheckPacer(config.sepay.maxChecksPerSecond),
     }),
     ...inputActivities,
     ...createUsageActivities({ sepay }),
