@@ -14,7 +14,7 @@
  * cancelled by signal, update or workflow cancellation, and a draft already at SePay is deleted.
  * From that point on nothing is undone: a late cancel is recorded as too late.
  */
-import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, patched, TemporalFailure, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, condition, isCancellation, patched, TemporalFailure, workflowInfo } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common';
 import type { IssueOutcome, JobOutcome, Preparation, PrepareInvoiceInput, ResolvedAccount } from '../activities/index.js';
 import { FailureType } from './failure-types.js';
@@ -23,7 +23,7 @@ import { cancelledAtSepay, compensationFailed, issuedInvoiceDiffers, madeByHand 
 import { InvoiceRun } from './invoice-run.js';
 import { issueInvoiceWorkflowV2 } from './legacy/issue-invoice-v2.js';
 import type { IssuedInvoice, IssueInvoiceResult } from './messages.js';
-import { deadlineExceeded, failureDetails } from './run-outcome.js';
+import { deadlineExceeded, failureCause, failureDetails, typedFailure } from './run-outcome.js';
 import { stepActivities, type StepActivities } from './step-activities.js';
 import { waitsTaskQueueFor } from './task-queue.js';
 import { parsedInput } from './validated-input.js';
@@ -110,9 +110,8 @@ export async function issueInvoiceWorkflow(rawInput: IssueInvoiceInput): Promise
 
 /** The details of a quota refusal (nothing was issued), or undefined for any other failure. */
 function quotaRefusal(error: unknown): { job?: unknown; sent?: unknown } | undefined {
-  const cause = error instanceof ActivityFailure ? error.cause : error;
-  if (!(cause instanceof ApplicationFailure) || cause.type !== FailureType.SepayQuotaExceeded) return undefined;
-  return failureDetails(cause);
+  const refusal = typedFailure(error, FailureType.SepayQuotaExceeded);
+  return refusal && failureDetails(refusal);
 }
 
 /** The SePay steps of one run, each a typed activity call that keeps the run's state current. */
@@ -194,8 +193,7 @@ class InvoiceSteps {
     try {
       return await this.#activities.prepareLocally.prepareInvoice(request);
     } catch (error) {
-      // A local activity's failure comes unwrapped: the attempt's own failure, not an ActivityFailure.
-      const cause = error instanceof ActivityFailure ? error.cause : error;
+      const cause = failureCause(error);
       const refused = cause instanceof ApplicationFailure && cause.nonRetryable;
       if (isCancellation(error) || refused || !(cause instanceof TemporalFailure)) throw error;
       this.run.noteError(error);
@@ -261,9 +259,8 @@ class InvoiceSteps {
       if (isCancellation(error)) throw error;
       this.#draftMayExist = false;
       this.run.noteError(error);
-      const cause = error instanceof ActivityFailure ? error.cause : error;
       // Anything but a failed job (SePay never knew that tracking code, say) leaves nothing to adopt.
-      if (!(cause instanceof ApplicationFailure && cause.type === FailureType.SepayJobFailed)) return false;
+      if (!typedFailure(error, FailureType.SepayJobFailed)) return false;
       outcome = { status: 'gone', invoiceNumber: '' };
     }
     if (outcome.status === 'gone') {
@@ -356,8 +353,7 @@ class InvoiceSteps {
           this.run.noteError(error);
           // A failed create left nothing to delete. One still running past its deadline may yet
           // make a draft: the run cannot honestly say cancelled, nothing left.
-          const cause = error instanceof ActivityFailure ? error.cause : error;
-          if (!(cause instanceof ApplicationFailure && cause.type === FailureType.SepayJobFailed)) {
+          if (!typedFailure(error, FailureType.SepayJobFailed)) {
             this.run.noteDraft(`may appear at SePay under reference code ${referenceCode}: its create job had not finished`);
             throw this.run.fail(compensationFailed(referenceCode, error));
           }

@@ -14,6 +14,17 @@ export function countEndedRun(outcome: 'issued' | 'cancelled' | 'failed'): void 
   metricMeter.createCounter('sepay_invoices_total', 'runs', 'Invoice runs that ended, by outcome').add(1, { outcome });
 }
 
+/** What an activity failed with: a regular activity's failure wraps it, a local activity's comes as it is. */
+export function failureCause(error: unknown): unknown {
+  return error instanceof ActivityFailure ? error.cause : error;
+}
+
+/** The typed failure behind `error` when it is of `type`, else undefined. */
+export function typedFailure(error: unknown, type: FailureType): ApplicationFailure | undefined {
+  const cause = failureCause(error);
+  return cause instanceof ApplicationFailure && cause.type === type ? cause : undefined;
+}
+
 /** The first detail object of a typed failure, e.g. `{ job: 'create' }` or `{ spent: true }`. */
 export function failureDetails(failure: ApplicationFailure): Record<string, unknown> {
   const [details] = (failure.details ?? []) as [Record<string, unknown>?];
@@ -26,7 +37,7 @@ export function deadlineExceeded(message: string): ApplicationFailure {
 
 /** The failure the workflow ends with: the activity's typed cause, or DeadlineExceeded on timeout. */
 export function toWorkflowFailure(error: unknown): unknown {
-  const cause = error instanceof ActivityFailure ? error.cause : error;
+  const cause = failureCause(error);
   if (cause instanceof TimeoutFailure) return deadlineExceeded(`${(error as ActivityFailure).activityType} did not finish before its deadline`);
   if (cause instanceof ApplicationFailure && cause.type === FailureType.StillPending) {
     return deadlineExceeded(`SePay had not finished before the deadline: ${cause.message}`);
@@ -35,7 +46,7 @@ export function toWorkflowFailure(error: unknown): unknown {
 }
 
 export function errorView(error: unknown): InvoiceStatus['lastError'] {
-  const cause = error instanceof ActivityFailure ? error.cause : error;
+  const cause = failureCause(error);
   if (cause instanceof ApplicationFailure) return { type: cause.type ?? 'ApplicationFailure', message: cause.message };
   if (cause instanceof Error) return { type: cause.name, message: cause.message };
   return { type: 'Unknown', message: String(cause) };

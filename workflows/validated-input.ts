@@ -4,10 +4,10 @@
  * evaluated again in every run's module cache (bench/README.md). The parser module is imported
  * lazily so new runs never evaluate it here.
  */
-import { ActivityFailure, CancellationScope, patched, proxyLocalActivities } from '@temporalio/workflow';
+import { CancellationScope, patched, proxyLocalActivities } from '@temporalio/workflow';
 import type { InputActivities } from '../activities/index.js';
 import type { ParsedIssueInvoiceInput } from './input.js';
-import { countEndedRun } from './run-outcome.js';
+import { countEndedRun, failureCause } from './run-outcome.js';
 
 /** Validation moved out of the sandbox; runs started before keep their in-sandbox parse on replay. */
 export const VALIDATE_OUTSIDE_SANDBOX = 'validate-input-outside-sandbox';
@@ -31,6 +31,6 @@ export async function parsedInput(rawInput: unknown, { legacy = false } = {}): P
     return parseLegacyIssueInput(rawInput);
   } catch (error) {
     countEndedRun('failed');
-    throw error instanceof ActivityFailure ? error.cause : error;
+    throw failureCause(error);
   }
 }
