@@ -7,7 +7,7 @@ import { DEFAULT_CLIENT_SECRET, SEEDED_ACCOUNT_ID, SEEDED_TEMPLATES } from '../.
 import { FailureType } from '../../workflows/failure-types.js';
 import { saveHistory } from '../support/histories.js';
 import { sampleInvoice, startInvoiceTestEnv, uniqueKey, useInvoiceTestEnv } from '../support/invoice-test-env.js';
-import { failureOf, waitForStage } from '../support/workflow-assertions.js';
+import { failureOf, scheduledActivities, waitForStage } from '../support/workflow-assertions.js';
 
 const env = useInvoiceTestEnv();
 
@@ -41,9 +41,7 @@ describe('typed failures', () => {
     expect(result.outcome).toBe('issued');
     const [atSepay] = (await env.sim.invoices()).invoices;
     expect(atSepay).toMatchObject({ reference_code: key, status: 'issued' });
-    const history = await handle.fetchHistory();
-    const scheduled = history.events?.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name);
-    expect(scheduled).toContain('awaitQuota');
+    expect(await scheduledActivities(handle)).toContain('awaitQuota');
   });
 
   it('SepayRegistrationNotApproved when the tax authority has not approved the account', async () => {
@@ -135,17 +133,15 @@ describe('retryable faults end in an issued invoice', () => {
   });
 
   it('runs the first step inside the first workflow task, and as a regular activity once SePay fails its local attempts', async () => {
-    const activitiesOf = async (handle: { fetchHistory(): Promise<{ events?: { activityTaskScheduledEventAttributes?: { activityType?: { name?: string | null } | null } | null }[] | null }> }) =>
-      ((await handle.fetchHistory()).events ?? []).flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
     const common = await env.start(uniqueKey('first-step-local'));
     expect((await common.result()).outcome).toBe('issued');
-    expect(await activitiesOf(common)).toEqual(['createInvoice', 'awaitCreation', 'issueInvoice', 'awaitIssuance', 'fetchInvoiceDetail']);
+    expect(await scheduledActivities(common)).toEqual(['createInvoice', 'awaitCreation', 'issueInvoice', 'awaitIssuance', 'fetchInvoiceDetail']);
 
     // SePay down past the local attempts (4): the regular activity takes over.
     await env.sim.addFault({ endpoint: 'detail', kind: 'error', status: 503, times: 6 });
     const held = await env.start(uniqueKey('first-step-fallback'));
     expect((await held.result()).outcome).toBe('issued');
-    expect((await activitiesOf(held))[0]).toBe('prepareInvoice');
+    expect((await scheduledActivities(held))[0]).toBe('prepareInvoice');
     await saveHistory(held, 'first-step-fallback');
   });
 

@@ -25,3 +25,8 @@ export async function failureOf(result: Promise<unknown>): Promise<ApplicationFa
   expect(cause).toBeInstanceOf(ApplicationFailure);
   return cause as ApplicationFailure;
 }
+
+/** The activity types a run scheduled, in order (local activities leave markers, not these events). */
+export async function scheduledActivities(handle: WorkflowHandle): Promise<string[]> {
+  return ((await handle.fetchHistory()).events ?? []).flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+}
