@@ -2,6 +2,8 @@
  * Which provider account, template and series an invoice goes out under, checked against what SePay
  * says about the account before anything is created. SePay's answers are kept in the worker for a
  * bounded time and shared by concurrent invoices, so a burst of 1,000 costs one list and one detail.
+ * A refusal is never made from a kept answer alone: SePay may have changed its mind since, and the
+ * refusal would repeat for every invoice until the answer expired.
  */
 import {
   SepayError,
@@ -10,7 +12,7 @@ import {
   type RequestOptions,
   type SepayClient,
 } from '../sepay/index.js';
-import { allocatedPair, assertDatedAfterApproval, onlyActiveAccount, usableAccount } from './account-rules.js';
+import { allocatedPair, assertDatedAfterApproval, isAccountRefusal, onlyActiveAccount, usableAccount } from './account-rules.js';
 import { toApplicationFailure } from './sepay-failure.js';
 import { SharedLookup } from './shared-lookup.js';
 
@@ -76,14 +78,26 @@ export class AccountDirectory {
   /**
    * The account: the invoice's, else the worker's default, else the only active one SePay lists.
    * Rejects with a non-retryable `ApplicationFailure` naming what SePay would refuse, or with the
-   * typed failure of a SePay call that failed (retryable where retrying can help).
+   * typed failure of a SePay call that failed (retryable where retrying can help). A refusal the
+   * kept answers lead to is decided again on answers read after them (one request each, shared by
+   * concurrent invoices), unless this call has just read them itself.
    */
   async resolve(invoice: InvoiceAccountFields, options: RequestOptions = {}): Promise<ResolvedAccount> {
+    const reading = new Reading(options.signal);
+    try {
+      return await this.#decide(invoice, reading);
+    } catch (error) {
+      if (!isAccountRefusal(error) || !reading.usedKept) throw error;
+    }
+    return this.#decide(invoice, reading.doubtingKept());
+  }
+
+  async #decide(invoice: InvoiceAccountFields, reading: Reading): Promise<ResolvedAccount> {
     const providerAccountId =
       given(invoice.provider_account_id) ??
       given(this.#defaults.providerAccountId) ??
-      onlyActiveAccount(await this.#sepayCall(this.#accounts, options.signal));
-    const account = usableAccount(providerAccountId, await this.#sepayCall(this.#detailLookup(providerAccountId), options.signal));
+      onlyActiveAccount(await reading.of(this.#accounts));
+    const account = usableAccount(providerAccountId, await reading.of(this.#detailLookup(providerAccountId)));
     const pair = allocatedPair(
       account,
       { templateCode: given(invoice.template_code), invoiceSeries: given(invoice.invoice_series) },
@@ -103,14 +117,6 @@ export class AccountDirectory {
     this.#accounts.invalidate();
     for (const lookup of this.#details.values()) lookup.invalidate();
     this.#details.clear();
-  }
-
-  async #sepayCall<T>(lookup: SharedLookup<T>, signal: AbortSignal | undefined): Promise<T> {
-    try {
-      return await lookup.get(signal);
-    } catch (error) {
-      throw toApplicationFailure(error);
-    }
   }
 
   #detailLookup(id: string): SharedLookup<ProviderAccountDetail | undefined> {
@@ -142,5 +148,45 @@ export class AccountDirectory {
       if (!paging.has_more || items.length === 0) break;
     }
     return accounts;
+  }
+}
+
+/**
+ * The answers one `resolve` decides on. The first pass takes kept answers as they are; when they
+ * lead to a refusal, the second (`doubtingKept`) replaces each kept answer with a newer one, except
+ * those the first pass read itself: those are as fresh as a refusal can get.
+ */
+class Reading {
+  readonly #signal: AbortSignal | undefined;
+  readonly #doubting: boolean;
+  readonly #readHere: Set<object>;
+  /** Whether an answer kept from an earlier request went into the decision. */
+  usedKept = false;
+
+  constructor(signal: AbortSignal | undefined, doubting = false, readHere = new Set<object>()) {
+    this.#signal = signal;
+    this.#doubting = doubting;
+    this.#readHere = readHere;
+  }
+
+  doubtingKept(): Reading {
+    return new Reading(this.#signal, true, this.#readHere);
+  }
+
+  async of<T>(lookup: SharedLookup<T>): Promise<T> {
+    try {
+      let answer = await lookup.read(this.#signal);
+      if (answer.kept && !this.#readHere.has(lookup)) {
+        if (!this.#doubting) {
+          this.usedKept = true;
+          return answer.value;
+        }
+        answer = await lookup.reread(answer, this.#signal);
+      }
+      this.#readHere.add(lookup);
+      return answer.value;
+    } catch (error) {
+      throw toApplicationFailure(error);
+    }
   }
 }

@@ -6,6 +6,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { type ProviderAccount, type ProviderAccountDetail, type TemplateSeries } from '../sepay/index.js';
 import { FailureType } from '../workflows/failure-types.js';
+import { VAT_TEMPLATE_CODE } from '../workflows/invoice-rules.js';
 
 /** A template code and series, either of which may be unknown yet. */
 export interface PairChoice {
@@ -13,10 +14,20 @@ export interface PairChoice {
   invoiceSeries?: string;
 }
 
-/** Template "1" is the VAT invoice (API reference §4, observed convention). */
-const VAT_TEMPLATE_CODE = '1';
-
 const pairName = (t: TemplateSeries) => `${t.template_code}/${t.invoice_series}`;
+
+/** What these rules refuse with: each is about SePay's account as read, so a newer read may lift it. */
+const ACCOUNT_REFUSALS: ReadonlySet<string> = new Set<FailureType>([
+  FailureType.SepayAccountNotChosen,
+  FailureType.SepayAccountUnavailable,
+  FailureType.SepayTemplateNotAllocated,
+  FailureType.InvoiceDateBeforeTaxApproval,
+]);
+
+/** A refusal of these rules, as opposed to a SePay call that failed. */
+export function isAccountRefusal(error: unknown): error is ApplicationFailure {
+  return error instanceof ApplicationFailure && ACCOUNT_REFUSALS.has(error.type ?? '');
+}
 
 function refuse(type: FailureType, message: string, details: Record<string, unknown>): ApplicationFailure {
   return ApplicationFailure.create({ type, message, nonRetryable: true, details: [details] });
@@ -48,30 +59,30 @@ export function usableAccount(id: string, account: ProviderAccountDetail | undef
 
 /**
  * The invoice's pair when it names either half, else the configured default, else the account's
- * first VAT template, else its first template. A half matches when exactly one allocated pair has it.
+ * first VAT template. A named half matches when exactly one allocated pair has it.
  */
 export function allocatedPair(account: ProviderAccountDetail, invoice: PairChoice, defaults: PairChoice): TemplateSeries {
   const allocated = account.templates;
-  const asked = invoice.templateCode || invoice.invoiceSeries ? invoice : defaults;
+  const named = [invoice, defaults].find((choice) => choice.templateCode || choice.invoiceSeries);
+  // Nothing named means a VAT invoice: another kind of template that happens to be allocated would
+  // issue a different legal document than the caller asked for.
+  const asked = named ?? { templateCode: VAT_TEMPLATE_CODE };
   const fits = allocated.filter(
     (t) =>
       (!asked.templateCode || t.template_code === asked.templateCode) &&
       (!asked.invoiceSeries || t.invoice_series === asked.invoiceSeries),
   );
-  if (asked.templateCode || asked.invoiceSeries) {
-    if (fits.length === 1) return fits[0]!;
-  } else {
-    const automatic = allocated.find((t) => t.template_code === VAT_TEMPLATE_CODE) ?? allocated[0];
-    if (automatic) return automatic;
-  }
+  if (named ? fits.length === 1 : fits.length > 0) return fits[0]!;
   const askedName = `${asked.templateCode ?? '?'}/${asked.invoiceSeries ?? '?'}`;
   const allocatedPairs = allocated.map((t) => ({ templateCode: t.template_code, invoiceSeries: t.invoice_series }));
   const reason =
     allocated.length === 0
       ? 'SePay allocated no template to it'
-      : fits.length > 1
-        ? `${askedName} fits ${fits.length} of its pairs (${fits.map(pairName).join(', ')}); name both template_code and invoice_series`
-        : `${askedName} is not one of its pairs (${allocated.map(pairName).join(', ')})`;
+      : !named
+        ? `it has no VAT template (template_code "${VAT_TEMPLATE_CODE}"), the one taken when none is named, only ${allocated.map(pairName).join(', ')}; name template_code and invoice_series (or configure SEPAY_TEMPLATE_CODE and SEPAY_INVOICE_SERIES)`
+        : fits.length > 1
+          ? `${askedName} fits ${fits.length} of its pairs (${fits.map(pairName).join(', ')}); name both template_code and invoice_series`
+          : `${askedName} is not one of its pairs (${allocated.map(pairName).join(', ')})`;
   throw refuse(FailureType.SepayTemplateNotAllocated, `Template and series for provider account ${account.id}: ${reason}`, {
     providerAccountId: account.id,
     requested: { templateCode: asked.templateCode ?? null, invoiceSeries: asked.invoiceSeries ?? null },

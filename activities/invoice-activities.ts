@@ -13,6 +13,7 @@ import { referenceCodeFor } from '../workflows/reference-code.js';
 import { FailureType } from '../workflows/failure-types.js';
 import type { InvoiceContent } from '../workflows/input.js';
 import type { IssuedInvoice } from '../workflows/messages.js';
+import { isAccountRefusal } from './account-rules.js';
 import { isSepayError, sepayCall, stillPending, toApplicationFailure } from './sepay-failure.js';
 import type { CheckPacer } from './check-pacer.js';
 import { currentHeartbeatDetails, heartbeatWith, keptAlive } from './keepalive.js';
@@ -483,8 +484,13 @@ export function createActivities(deps: InvoiceActivityDeps) {
         return { referenceCode: input.referenceCode, providerAccountId: body.provider_account_id, trackingCode: accepted.tracking_code };
       } catch (error) {
         if (isSepayError(error, 'conflict')) return adoptExisting(input, body, signal);
-        // A refused account, template or series may mean the worker's cached view is stale.
-        if (isSepayError(error, 'bad-request', 'unprocessable')) deps.accounts?.invalidate();
+        // A refused account, template or series may mean the worker's cached view is stale: when a
+        // fresh read refuses too, its typed refusal names the reason SePay's 400 leaves untyped.
+        if (isSepayError(error, 'bad-request', 'unprocessable') && deps.accounts) {
+          deps.accounts.invalidate();
+          const fresh = await deps.accounts.resolve(body, { signal }).then(() => undefined, (reason: unknown) => reason);
+          if (isAccountRefusal(fresh)) throw fresh;
+        }
         if (isSepayError(error, 'quota')) deps.quota?.invalidate();
         throw toApplicationFailure(error);
       }

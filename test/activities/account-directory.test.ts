@@ -71,10 +71,16 @@ describe('choosing the account, template and series', () => {
     expect(await accounts.resolve({ invoice_series: VAT_TEMPLATE.invoice_series })).toMatchObject({ templateCode: '1' });
   });
 
-  it('falls back to the first template of an account with no VAT template, and reports its approval date', async () => {
+  it('takes the VAT pair even when SePay lists a sales pair first', async () => {
+    await sim.control.setAccounts([{ ...seededAccount(), templates: [SALES_TEMPLATE, VAT_TEMPLATE] }]);
+    expect(await directory().accounts.resolve({})).toMatchObject({ templateCode: VAT_TEMPLATE.template_code, invoiceSeries: VAT_TEMPLATE.invoice_series });
+  });
+
+  it('reports the approval date of the account', async () => {
     await sim.control.setAccounts([approvedAccount()]);
     const { accounts } = directory();
-    expect(await accounts.resolve({ issued_date: `${APPROVED_ACCOUNT_APPROVAL_DATE} 00:00:00` })).toEqual({
+    const sales = { template_code: SALES_2026_TEMPLATE.template_code, invoice_series: SALES_2026_TEMPLATE.invoice_series };
+    expect(await accounts.resolve({ ...sales, issued_date: `${APPROVED_ACCOUNT_APPROVAL_DATE} 00:00:00` })).toEqual({
       providerAccountId: APPROVED_ACCOUNT_ID,
       templateCode: SALES_2026_TEMPLATE.template_code,
       invoiceSeries: SALES_2026_TEMPLATE.invoice_series,
@@ -135,9 +141,22 @@ describe('refusals, each typed and non-retryable', () => {
     expect(badDefault).toMatchObject({ type: FailureType.SepayTemplateNotAllocated, details: [{ requested: { templateCode: '2', invoiceSeries: 'C25TMB' } }] });
   });
 
+  it('SepayTemplateNotAllocated: nothing names a pair and the account has no VAT template, listing what it has', async () => {
+    await sim.control.setAccounts([approvedAccount()]);
+    const failure = await failureOf(directory().accounts.resolve({}));
+    expect(failure).toMatchObject({ type: FailureType.SepayTemplateNotAllocated, nonRetryable: true });
+    expect(failure.message).toContain('no VAT template');
+    expect(failure.message).toContain('2/C26TSE');
+    expect(failure.details).toEqual([
+      { providerAccountId: APPROVED_ACCOUNT_ID, requested: { templateCode: '1', invoiceSeries: null }, allocatedPairs: [{ templateCode: '2', invoiceSeries: 'C26TSE' }] },
+    ]);
+  });
+
   it('InvoiceDateBeforeTaxApproval: dated the day before the approval', async () => {
     await sim.control.setAccounts([approvedAccount()]);
-    const failure = await failureOf(directory().accounts.resolve({ issued_date: '2026-04-19 23:59:59' }));
+    const failure = await failureOf(
+      directory().accounts.resolve({ template_code: SALES_2026_TEMPLATE.template_code, invoice_series: SALES_2026_TEMPLATE.invoice_series, issued_date: '2026-04-19 23:59:59' }),
+    );
     expect(failure).toMatchObject({
       type: FailureType.InvoiceDateBeforeTaxApproval,
       nonRetryable: true,
@@ -161,11 +180,10 @@ describe('caching', () => {
     expect(await sepayRequests()).toEqual({ list: 1, detail: 1 });
   });
 
-  it('keeps one unknown account as one call however many invoices name it', async () => {
+  it('keeps one unknown account as one call however many invoices name it at once', async () => {
     const { accounts, calls } = directory();
     const failures = await Promise.all(Array.from({ length: 20 }, () => failureOf(accounts.resolve({ provider_account_id: 'gone' }))));
     expect(failures.every((f) => f.type === FailureType.SepayAccountUnavailable)).toBe(true);
-    await failureOf(accounts.resolve({ provider_account_id: 'gone' }));
     expect(calls.getProviderAccount).toBe(1);
   });
 
@@ -212,6 +230,87 @@ describe('caching', () => {
     await expect(first).rejects.toThrow('activity cancelled');
     expect(await second).toMatchObject({ providerAccountId: SEEDED_ACCOUNT_ID });
     expect(calls.listProviderAccounts).toBe(1);
+  });
+});
+
+describe('a refusal the cache would make is checked against SePay once more', () => {
+  const sales = { template_code: SALES_TEMPLATE.template_code, invoice_series: SALES_TEMPLATE.invoice_series };
+  // Each row: SePay refuses, the worker keeps that answer, then SePay changes its mind within the TTL.
+  const rows = [
+    {
+      refusal: FailureType.SepayAccountNotChosen,
+      before: () => [seededAccount(), approvedAccount()],
+      after: () => [seededAccount(), { ...approvedAccount(), active: false }],
+      invoice: {},
+      reads: { listProviderAccounts: 2, getProviderAccount: 1 },
+    },
+    {
+      refusal: FailureType.SepayAccountUnavailable,
+      before: () => [seededAccount(), inactiveAccount()],
+      after: () => [seededAccount(), { ...inactiveAccount(), active: true }],
+      invoice: { provider_account_id: INACTIVE_ACCOUNT_ID },
+      reads: { listProviderAccounts: 0, getProviderAccount: 2 },
+    },
+    {
+      refusal: FailureType.SepayTemplateNotAllocated,
+      before: () => [{ ...seededAccount(), templates: [VAT_TEMPLATE] }],
+      after: () => [seededAccount()],
+      invoice: { provider_account_id: SEEDED_ACCOUNT_ID, ...sales },
+      reads: { listProviderAccounts: 0, getProviderAccount: 2 },
+    },
+    {
+      refusal: FailureType.InvoiceDateBeforeTaxApproval,
+      before: () => [approvedAccount()],
+      after: () => [{ ...approvedAccount(), tax_authority_approved_date: '2026-04-01' }],
+      invoice: { provider_account_id: APPROVED_ACCOUNT_ID, template_code: '2', invoice_series: 'C26TSE', issued_date: '2026-04-10 09:00:00' },
+      reads: { listProviderAccounts: 0, getProviderAccount: 2 },
+    },
+  ];
+
+  it.each(rows)('$refusal: a change at SePay within the TTL is seen at the next invoice, not after the TTL', async ({ refusal, before, after, invoice, reads }) => {
+    await sim.control.setAccounts(before());
+    const { accounts, calls } = directory();
+    expect((await failureOf(accounts.resolve(invoice))).type).toBe(refusal);
+    await sim.control.setAccounts(after());
+    await expect(accounts.resolve(invoice)).resolves.toMatchObject({ providerAccountId: expect.any(String) });
+    expect(calls).toEqual(reads);
+  });
+
+  it('refuses again from the fresh read when SePay still refuses, one read per refusal', async () => {
+    const { accounts, calls } = directory();
+    await failureOf(accounts.resolve({ provider_account_id: 'gone' }));
+    expect(calls.getProviderAccount).toBe(1);
+    expect((await failureOf(accounts.resolve({ provider_account_id: 'gone' }))).type).toBe(FailureType.SepayAccountUnavailable);
+    expect(calls.getProviderAccount).toBe(2);
+  });
+
+  it('shares the re-read among a burst of invoices the cache would refuse', async () => {
+    const { accounts, calls } = directory();
+    await failureOf(accounts.resolve({ provider_account_id: 'gone' }));
+    const failures = await Promise.all(Array.from({ length: 20 }, () => failureOf(accounts.resolve({ provider_account_id: 'gone' }))));
+    expect(failures.every((f) => f.type === FailureType.SepayAccountUnavailable)).toBe(true);
+    expect(calls.getProviderAccount).toBe(2);
+  });
+
+  it('re-reads the account detail the fresh list leads to, not only the list that refused', async () => {
+    await sim.control.setAccounts([seededAccount(), approvedAccount()]);
+    const { accounts, calls } = directory();
+    // The seeded account's detail is kept (named by an invoice) while the list makes "none chosen" the answer.
+    await accounts.resolve({ provider_account_id: SEEDED_ACCOUNT_ID });
+    expect((await failureOf(accounts.resolve({}))).type).toBe(FailureType.SepayAccountNotChosen);
+    await sim.control.setAccounts([{ ...seededAccount(), templates: [SALES_TEMPLATE] }, { ...approvedAccount(), active: false }]);
+    const failure = await failureOf(accounts.resolve({}));
+    expect(failure).toMatchObject({ type: FailureType.SepayTemplateNotAllocated, details: [{ allocatedPairs: [{ templateCode: '2', invoiceSeries: SALES_TEMPLATE.invoice_series }] }] });
+    expect(calls).toEqual({ listProviderAccounts: 2, getProviderAccount: 2 });
+  });
+
+  it('after the VAT template is de-allocated, an invoice naming no pair is refused, not put on the sales template', async () => {
+    const { accounts } = directory();
+    expect(await accounts.resolve({})).toMatchObject({ templateCode: VAT_TEMPLATE.template_code });
+    await sim.control.setAccounts([{ ...seededAccount(), templates: [SALES_TEMPLATE] }]);
+    accounts.invalidate(); // what the create step does on SePay's 400
+    const failure = await failureOf(accounts.resolve({}));
+    expect(failure).toMatchObject({ type: FailureType.SepayTemplateNotAllocated, nonRetryable: true });
   });
 });
 

@@ -7,7 +7,7 @@
  */
 import type { AccessTokens, SepayInvoiceApi } from '../../activities/invoice-activities.js';
 import { SepayError, type SepayErrorKind } from '../../sepay/errors.js';
-import type { CreateInvoiceRequest, InvoiceDetail, JobCheck } from '../../sepay/index.js';
+import type { CreateInvoiceRequest, InvoiceDetail, JobCheck, ProviderAccountDetail, SepayClient } from '../../sepay/index.js';
 
 type Method = keyof SepayInvoiceApi;
 
@@ -177,3 +177,31 @@ export const fakeTokens: AccessTokens = {
   getToken: async () => 'test-token',
   expiresAt: Date.now() + 3_600_000,
 };
+
+/**
+ * SePay's provider accounts (§3, §4) as a list a test edits between calls, for the worker's account
+ * cache (activities/account-directory.ts): an account deactivated or a pair de-allocated while the
+ * cache still holds it is the case the create step must name with its type.
+ */
+export class FakeProviderAccounts implements Pick<SepayClient, 'listProviderAccounts' | 'getProviderAccount'> {
+  accounts: ProviderAccountDetail[];
+  /** Requests answered, by endpoint: what the cache did not save. */
+  readonly reads = { list: 0, detail: 0 };
+
+  constructor(accounts: ProviderAccountDetail[]) {
+    this.accounts = accounts;
+  }
+
+  async listProviderAccounts() {
+    this.reads.list++;
+    const items = this.accounts.map(({ templates: _templates, ...account }) => account);
+    return { items, paging: { per_page: 100, total: items.length, has_more: false, current_page: 1, page_count: 1 } };
+  }
+
+  async getProviderAccount(id: string) {
+    this.reads.detail++;
+    const account = this.accounts.find((a) => a.id === id);
+    if (!account) throw new SepayError({ kind: 'not-found', status: 404, endpoint: 'GET /v1/provider-accounts/{id}', code: 'NOT_FOUND', message: 'simulated not-found' });
+    return account;
+  }
+}

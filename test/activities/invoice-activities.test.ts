@@ -9,10 +9,11 @@ import { ApplicationFailure, type Info } from '@temporalio/activity';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
+import { AccountDirectory } from '../../activities/account-directory.js';
 import { createActivities, type CreateInvoiceInput, type InvoiceActivityDeps } from '../../activities/invoice-activities.js';
 import { FailureType } from '../../workflows/failure-types.js';
 import type { InvoiceContent } from '../../workflows/input.js';
-import { detailOf, FakeSepay, fakeTokens, sepayError } from './fake-sepay.js';
+import { detailOf, FakeProviderAccounts, FakeSepay, fakeTokens, sepayError } from './fake-sepay.js';
 
 const KEY = 'order-1001';
 const ISSUED_DATE = '2026-11-20 09:30:00';
@@ -188,6 +189,54 @@ describe('createInvoice', () => {
     const shorter = await failureOf(thirtyMinutesIn().run(worker6Hours.createInvoice, createInput({ unresolvedReferenceWindowMs: 10 * MINUTE })));
     expect(shorter.type).toBe(FailureType.SepayReferenceConflict);
     expect(shorter.details).toEqual([{ referenceCode: KEY, spent: true }]);
+  });
+});
+
+describe('createInvoice: a 400 from SePay after the account cache vouched for the account', () => {
+  const VAT_PAIR = { template_code: '1', invoice_series: 'C26TAA', invoice_label: '1 - C26TAA - Hóa đơn giá trị gia tăng' };
+  const SALES_PAIR = { template_code: '2', invoice_series: 'C26TBB', invoice_label: '2 - C26TBB - Hóa đơn bán hàng' };
+  const account = { id: 'acc-1', provider: 'matbao', active: true, tax_authority_approved_date: null, templates: [VAT_PAIR, SALES_PAIR] };
+
+  /** A worker whose account cache has read `acc-1` as usable, as prepareInvoice leaves it; SePay then refuses the create with 400. */
+  async function cachedThenRefused() {
+    const sepay = new FakeSepay().failNext('createInvoice', sepayError('bad-request', 'createInvoice'));
+    const providerAccounts = new FakeProviderAccounts([account]);
+    const accounts = new AccountDirectory({ sepay: providerAccounts });
+    await accounts.resolve(invoice);
+    return { sepay, providerAccounts, activities: activitiesOver(sepay, { accounts }) };
+  }
+
+  it('fails SepayAccountUnavailable, not SepayValidationFailed, when a fresh read shows the account deactivated', async () => {
+    const { providerAccounts, activities } = await cachedThenRefused();
+    providerAccounts.accounts = [{ ...account, active: false }];
+    const failure = await failureOf(attempt().run(activities.createInvoice, createInput()));
+    expect(failure).toMatchObject({ type: FailureType.SepayAccountUnavailable, nonRetryable: true });
+    expect(failure.message).toContain('acc-1');
+    expect(providerAccounts.reads.detail).toBe(2);
+  });
+
+  it('fails SepayTemplateNotAllocated, listing what is allocated, when a fresh read shows the pair de-allocated', async () => {
+    const { providerAccounts, activities } = await cachedThenRefused();
+    providerAccounts.accounts = [{ ...account, templates: [SALES_PAIR] }];
+    const failure = await failureOf(attempt().run(activities.createInvoice, createInput()));
+    expect(failure).toMatchObject({ type: FailureType.SepayTemplateNotAllocated, nonRetryable: true });
+    expect(failure.details).toEqual([
+      { providerAccountId: 'acc-1', requested: { templateCode: '1', invoiceSeries: 'C26TAA' }, allocatedPairs: [{ templateCode: '2', invoiceSeries: 'C26TBB' }] },
+    ]);
+  });
+
+  it("keeps SepayValidationFailed when the fresh read finds the account and pair usable: the 400 was about something else", async () => {
+    const { providerAccounts, activities } = await cachedThenRefused();
+    const failure = await failureOf(attempt().run(activities.createInvoice, createInput()));
+    expect(failure).toMatchObject({ type: FailureType.SepayValidationFailed, nonRetryable: true });
+    expect(providerAccounts.reads.detail).toBe(2);
+  });
+
+  it('keeps SepayValidationFailed when the fresh read itself fails: an outage says nothing about the account', async () => {
+    const { providerAccounts, activities } = await cachedThenRefused();
+    providerAccounts.getProviderAccount = () => Promise.reject(sepayError('unavailable'));
+    const failure = await failureOf(attempt().run(activities.createInvoice, createInput()));
+    expect(failure.type).toBe(FailureType.SepayValidationFailed);
   });
 });
 

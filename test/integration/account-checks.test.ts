@@ -67,3 +67,19 @@ describe('account checks before any create', () => {
     expect(failure.message).toContain('2026-04-20');
   });
 });
+
+describe('an account SePay deactivates while the worker still holds it', () => {
+  it('SepayAccountUnavailable, not the untyped SepayValidationFailed, when the create is refused', async () => {
+    // Only this test keeps accounts for longer than a run: the others change them between runs.
+    await env.restartWorker({ SEPAY_ACCOUNT_CACHE_TTL: '5m' });
+    try {
+      await expect(env.start(uniqueKey('cached')).then((handle) => handle.result())).resolves.toMatchObject({ outcome: 'issued' });
+      await env.sim.setAccounts([{ ...seededAccount(), active: false }]);
+      const failure = await failureOf((await env.start(uniqueKey('deactivated'), fastPolling)).result());
+      expect(failure).toMatchObject({ type: FailureType.SepayAccountUnavailable, nonRetryable: true });
+      expect(failure.message).toContain(SEEDED_ACCOUNT_ID);
+    } finally {
+      await env.restartWorker({});
+    }
+  });
+});
