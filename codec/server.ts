@@ -9,9 +9,9 @@
  * may call from the configured origins only (CORS).
  *
  * Whoever can reach the port can send anything, token or not, so: an unreadable request target is
- * a 400, a body is read only up to a limit and holds a bounded number of payloads, slow clients are
- * cut off, and the log holds method, operation and status only (a path or a header may hold the
- * token).
+ * a 400, a body is read only up to a limit and holds a bounded number of payloads, slow and idle
+ * clients are cut off, the connections open at once are capped, and the log holds method,
+ * operation and status only (a path or a header may hold the token).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
@@ -33,6 +33,11 @@ export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_MAX_PAYLOADS = 1_000;
 /** Generous for a 4 MiB upload over a slow link, short enough that idle sockets do not pile up. */
 export const CODEC_SLOW_CLIENT_LIMITS: SlowClientLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 60_000, idleTimeoutMs: 30_000 };
+/**
+ * A browser opens up to 6 connections to one origin, so this serves about ten operators' Web UIs at
+ * once; it also bounds the bodies read at once (64 × 4 MiB) and the file descriptors held.
+ */
+export const CODEC_MAX_CONNECTIONS = 64;
 const OPERATIONS = ['encode', 'decode'] as const;
 type Operation = (typeof OPERATIONS)[number];
 
@@ -65,6 +70,8 @@ export interface CodecServerOptions {
   maxPayloads?: number;
   /** Tests shorten these. */
   slowClientLimits?: SlowClientLimits;
+  /** Connections open at once; more are closed as soon as they are accepted. */
+  maxConnections?: number;
 }
 
 export interface RunningCodecServer {
@@ -225,7 +232,8 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
     res.end(data);
   }
 
-  const server = createGuardedServer(options.slowClientLimits ?? CODEC_SLOW_CLIENT_LIMITS, (req, res) => {
+  const limits = options.slowClientLimits ?? CODEC_SLOW_CLIENT_LIMITS;
+  const server = createGuardedServer(limits, options.maxConnections ?? CODEC_MAX_CONNECTIONS, (req, res) => {
     const segments = originFormPath(req.url)?.split('/').filter((segment) => segment !== '');
     const operation = OPERATIONS.find((name) => name === segments?.at(-1));
     const answered = segments ? answer(req, operation, segments) : Promise.resolve<Answer>({ status: 400, body: { error: 'bad request target: expected a path ending in /encode or /decode' } });

@@ -5,7 +5,9 @@
  * it: it reconnects by itself). Both bodies are a small JSON object for people reading them.
  *
  * Anyone on the network may reach it (compose binds 0.0.0.0), so no request may stop the process:
- * the handler never throws, an unreadable request target gets 400, slow clients are cut off.
+ * the handler never throws, an unreadable request target gets 400, slow and idle clients are cut
+ * off, and at most `HEALTH_MAX_CONNECTIONS` connections are open at once (each is a file descriptor
+ * of the worker process).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { once } from 'node:events';
@@ -15,10 +17,17 @@ import { formatListenAddress, type ListenAddress } from './listen-address.js';
 
 /** Probes are tiny and local: a client slower than this is not an orchestrator. */
 export const HEALTH_SLOW_CLIENT_LIMITS: SlowClientLimits = { headersTimeoutMs: 5_000, requestTimeoutMs: 10_000, idleTimeoutMs: 10_000 };
+/**
+ * An orchestrator probes with one or two connections at a time; a client that fills the rest is
+ * refused, and one that holds them idle is cut off after the idle timeout.
+ */
+export const HEALTH_MAX_CONNECTIONS = 32;
 
 export interface HealthServerOptions {
   /** Tests shorten these. */
   limits?: SlowClientLimits;
+  /** Connections open at once; more are closed as soon as they are accepted. */
+  maxConnections?: number;
   /** Where an unexpected error is reported: a fixed message and the error, never the request. */
   onUnexpectedError?: (message: string, error: unknown) => void;
 }
@@ -37,7 +46,8 @@ export interface HealthServer {
 
 export async function startHealthServer(address: ListenAddress, readiness: () => Readiness, options: HealthServerOptions = {}): Promise<HealthServer> {
   const onUnexpectedError = options.onUnexpectedError ?? ((message, error) => console.error(message, error));
-  const server = createGuardedServer(options.limits ?? HEALTH_SLOW_CLIENT_LIMITS, (request, response) => {
+  const limits = options.limits ?? HEALTH_SLOW_CLIENT_LIMITS;
+  const server = createGuardedServer(limits, options.maxConnections ?? HEALTH_MAX_CONNECTIONS, (request, response) => {
     try {
       answer(request, response, readiness);
     } catch (error) {

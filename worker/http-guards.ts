@@ -1,7 +1,9 @@
 /**
  * What every HTTP server of ours (the worker's health endpoints, the codec server) puts up against
- * a hostile client on the same network: a request target is read without ever throwing, and slow
- * clients are cut off by timeouts instead of holding sockets for minutes (Node's defaults).
+ * a hostile client on the same network: a request target is read without ever throwing, slow and
+ * idle clients are cut off by timeouts instead of holding sockets for minutes (Node's defaults),
+ * and the number of open connections is capped, so many clients together cannot use up the file
+ * descriptors the process needs for its real work (Temporal, SePay).
  */
 import { createServer, type RequestListener, type Server } from 'node:http';
 
@@ -32,8 +34,12 @@ export interface SlowClientLimits {
 /** Node's own checks run every 30 s by default, so a 5 s header timeout could take 35 s. */
 const MAX_CHECK_INTERVAL_MS = 1_000;
 
-/** `createServer` with the limits applied (Node requires requestTimeout ≥ headersTimeout). */
-export function createGuardedServer(limits: SlowClientLimits, listener: RequestListener): Server {
+/**
+ * `createServer` with the limits applied (Node requires requestTimeout ≥ headersTimeout). Past
+ * `maxConnections` open connections, Node closes each new one as soon as it is accepted, before
+ * reading a byte; the idle timeout frees the slots that clients hold without using them.
+ */
+export function createGuardedServer(limits: SlowClientLimits, maxConnections: number, listener: RequestListener): Server {
   const headersTimeout = limits.headersTimeoutMs;
   const server = createServer(
     {
@@ -44,7 +50,8 @@ export function createGuardedServer(limits: SlowClientLimits, listener: RequestL
     },
     listener,
   );
-  // With no 'timeout' listener, Node destroys a socket idle this long.
+  // With no 'timeout' listener, Node destroys a socket idle this long, also one that never sent a byte.
   server.setTimeout(limits.idleTimeoutMs);
+  server.maxConnections = maxConnections;
   return server;
 }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/free-port.js';
 import { startHealthServer, type HealthServer, type Readiness } from '../../worker/health.js';
+import { holdConnection, pause, type HeldConnection } from '../support/idle-connections.js';
 import { sendRaw } from '../support/raw-http.js';
 
 describe('health endpoints', () => {
@@ -74,6 +75,34 @@ describe('health endpoints', () => {
     );
     expect((await fetch(`${server.url}/readyz?secret=marker`)).status).toBe(500);
     expect(reported).toEqual(['health endpoint: unexpected error']);
+    expect((await fetch(`${server.url}/livez`)).status).toBe(200);
+  });
+
+  it('closes idle connections after the idle timeout and refuses connections beyond the cap', async () => {
+    // Issue #20: each idle connection holds a file descriptor the worker needs for Temporal and SePay.
+    const limits = { headersTimeoutMs: 5_000, requestTimeoutMs: 5_000, idleTimeoutMs: 500 };
+    server = await startHealthServer({ host: '127.0.0.1', port: await freePort() }, () => ({ ready: true }), { limits, maxConnections: 3 });
+    const port = Number(new URL(server.url).port);
+
+    // One keep-alive connection that made a request, two that never sent a byte: the cap is full.
+    const keptAlive = await holdConnection(port);
+    keptAlive.socket.write('GET /livez HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    const silent = [await holdConnection(port), await holdConnection(port)];
+    await pause(100);
+    const opened = Date.now();
+    const beyondCap = [await holdConnection(port), await holdConnection(port)];
+
+    const closedAfter = async (connection: HeldConnection) => (await connection.closed) - opened;
+    for (const connection of beyondCap) expect(await closedAfter(connection)).toBeLessThan(300);
+    for (const connection of [keptAlive, ...silent]) {
+      const elapsed = await closedAfter(connection);
+      expect(elapsed).toBeGreaterThanOrEqual(250);
+      // A kept-alive socket: Node's keep-alive timeout (the idle timeout, at most 5 s) plus its 1 s margin.
+      expect(elapsed).toBeLessThan(3_000);
+    }
+    expect(keptAlive.received()).toMatch(/^HTTP\/1\.1 200 /);
+    expect(beyondCap.map((connection) => connection.received())).toEqual(['', '']);
+    // The slots are free again.
     expect((await fetch(`${server.url}/livez`)).status).toBe(200);
   });
 });
