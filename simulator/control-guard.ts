@@ -17,7 +17,11 @@ export function isLoopbackHost(host: string | undefined): boolean {
   return LOOPBACK_HOST.test(host?.trim() ?? '');
 }
 
-/** Throws 403 for a foreign Host, 415 for a body that is not declared JSON; reads pass. */
+/**
+ * Throws 403 for a Host that is not loopback, 415 for a body that is not declared JSON; reads pass
+ * (the server has already refused, on every route, a Host that does not name the simulator:
+ * host-guard.ts). A name given with `--allowed-host` reads, but changes nothing here.
+ */
 export function assertControlRequestAllowed(method: string, headers: IncomingHttpHeaders): void {
   if (READ_ONLY_METHODS.has(method)) return;
   if (!isLoopbackHost(headers.host)) {

@@ -20,6 +20,12 @@ export interface SlowClientLimits {
 
 export const DEFAULT_SLOW_CLIENT_LIMITS: SlowClientLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 60_000, idleTimeoutMs: 120_000 };
 
+/**
+ * Connections open at once; more are closed as soon as they are accepted. Far above what a burst
+ * of benchmark workers opens (a few hundred), far below the process's file descriptor limit.
+ */
+export const DEFAULT_MAX_CONNECTIONS = 2_048;
+
 /** `createServer` options for the limits; the idle timeout is `server.setTimeout(idleTimeoutMs)`. */
 export function slowClientServerOptions(limits: SlowClientLimits): ServerOptions {
   return {

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import * as defaults from './defaults.js';
+import { DEFAULT_MAX_CONNECTIONS } from './http.js';
 import { startSimulator } from './server.js';
 
 const HELP = `SePay eInvoice API simulator
@@ -12,6 +13,9 @@ Usage: npm run simulator -- [options]
 
   --port N            port to listen on, 0 = any free port   (default ${defaults.DEFAULT_PORT})
   --host HOST         address to bind                        (default ${defaults.DEFAULT_HOST})
+  --allowed-host NAME answer requests whose Host is NAME too (repeatable; loopback names and
+                      the bound address always are): e.g. sepay-simulator on a compose network
+  --max-connections N connections open at once               (default ${DEFAULT_MAX_CONNECTIONS})
   --client-id ID      accepted client_id      (else env SEPAY_CLIENT_ID, else ${defaults.DEFAULT_CLIENT_ID})
   --client-secret S   accepted client_secret  (else env SEPAY_CLIENT_SECRET, else ${defaults.DEFAULT_CLIENT_SECRET})
                       Prefer the environment: a flag is readable by every local user in /proc/PID/cmdline.
@@ -42,11 +46,19 @@ function integer(name: string, value: string | undefined): number | undefined {
   return n;
 }
 
+function positive(name: string, value: string | undefined): number | undefined {
+  const n = integer(name, value);
+  if (n === 0) throw new Error(`--${name} must be at least 1, got "${value}"`);
+  return n;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       port: { type: 'string' },
       host: { type: 'string' },
+      'allowed-host': { type: 'string', multiple: true },
+      'max-connections': { type: 'string' },
       'client-id': { type: 'string' },
       'client-secret': { type: 'string' },
       state: { type: 'string' },
@@ -70,6 +82,8 @@ async function main(): Promise<void> {
   const simulator = await startSimulator({
     port: integer('port', values.port),
     host: values.host,
+    allowedHosts: values['allowed-host'],
+    maxConnections: positive('max-connections', values['max-connections']),
     // A flag wins over the environment, the environment over the default.
     clientId: values['client-id'] ?? fromEnv('SEPAY_CLIENT_ID'),
     clientSecret: values['client-secret'] ?? fromEnv('SEPAY_CLIENT_SECRET'),

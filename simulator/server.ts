@@ -1,6 +1,7 @@
 /**
  * A local SePay eInvoice API server (see README.md): `startSimulator()` for tests and the demo,
- * `main.ts` for the command line.
+ * `main.ts` for the command line. It answers only requests that call it by its own name
+ * (`host-guard.ts`), and bounds what clients may hold: time (`http.ts`) and connections.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
@@ -20,7 +21,18 @@ import {
 } from './defaults.js';
 import { serveApi, type Outcome } from './dispatch.js';
 import { FaultBook } from './faults.js';
-import { asErrorResponse, badRequest, DEFAULT_SLOW_CLIENT_LIMITS, errorResponse, readBody, send, slowClientServerOptions, type SlowClientLimits } from './http.js';
+import { allowedHostNames, assertHostAllowed } from './host-guard.js';
+import {
+  asErrorResponse,
+  badRequest,
+  DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_SLOW_CLIENT_LIMITS,
+  errorResponse,
+  readBody,
+  send,
+  slowClientServerOptions,
+  type SlowClientLimits,
+} from './http.js';
 import { withDefaults, type ModesPatch } from './modes.js';
 import { StateFile } from './persistence.js';
 import { parseRequestTarget } from './request-target.js';
@@ -40,7 +52,13 @@ export interface SimulatorLogger {
 export interface SimulatorOptions {
   /** Default 4010; 0 picks a free port. */
   port?: number;
+  /** Address to bind (default 127.0.0.1). */
   host?: string;
+  /**
+   * Names clients call the simulator by, besides loopback names and `host` itself (e.g.
+   * `sepay-simulator` on a compose network); a request whose Host names anything else gets 403.
+   */
+  allowedHosts?: readonly string[];
   clientId?: string;
   clientSecret?: string;
   /** Keep the state in this JSON file across restarts. */
@@ -59,6 +77,8 @@ export interface SimulatorOptions {
   logger?: SimulatorLogger;
   /** When slow clients are cut off (default: headers 10 s, request 60 s, idle 120 s); tests shorten them. */
   slowClientLimits?: SlowClientLimits;
+  /** Connections open at once (default 2,048); more are closed as soon as they are accepted. */
+  maxConnections?: number;
 }
 
 export interface RunningSimulator {
@@ -112,11 +132,19 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   // A saved state wins over the options: it is the simulator's memory, options only seed it.
   sim.state = stateFile?.load() ?? sim.state;
 
+  const host = options.host ?? DEFAULT_HOST;
+  const allowedHosts = allowedHostNames({ boundHost: host, allowedHosts: options.allowedHosts });
   const closing = new AbortController();
   const onUnexpected = (error: unknown) => logger.error('simulator: unexpected error', error);
   let baseUrl = '';
 
   async function outcomeOf(req: IncomingMessage): Promise<Outcome> {
+    try {
+      assertHostAllowed(req.headers, allowedHosts);
+    } catch (error) {
+      // Before anything else: a page that calls us by its own name learns nothing, not even a route.
+      return { endpoint: 'foreign-host', response: asErrorResponse(error, onUnexpected), drop: false };
+    }
     const url = parseRequestTarget(req.url);
     if (!url) return { endpoint: 'unmatched', response: errorResponse(badRequest('Đường dẫn không hợp lệ')), drop: false };
     const origin = originOf(req, baseUrl);
@@ -151,6 +179,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     });
   });
   server.setTimeout(slowClientLimits.idleTimeoutMs);
+  server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
   server.on('clientError', (_error, socket) => {
     // Unparseable HTTP: Node would answer a bare 400; keep even that inside the envelope.
     const body = JSON.stringify({ success: false, error: { code: 'BAD_REQUEST', message: 'Yêu cầu HTTP không hợp lệ' } });
@@ -161,7 +190,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     } else socket.destroy();
   });
 
-  const host = options.host ?? DEFAULT_HOST;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? DEFAULT_PORT, host, () => {

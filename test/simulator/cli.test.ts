@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
+import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../../simulator/defaults.js';
@@ -81,6 +82,22 @@ describe('simulator CLI', () => {
     const { url } = await startCli(['--draft-visible-while-signing', '--tracking-not-found-checks', '2', '--single-active-token']);
     const modes = await (await fetch(`${url}/__sim/modes`)).json();
     expect(modes).toEqual({ draftVisibleWhileSigning: true, trackingNotFoundChecks: 2, singleActiveToken: true });
+  });
+
+  it('answers a name given with --allowed-host, and 403 to any other name', async () => {
+    const { url } = await startCli(['--allowed-host', 'sepay-simulator', '--allowed-host', 'sim.internal', '--max-connections', '16']);
+    const statusFor = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(`${url}/__sim/stats`, { headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject).end();
+      });
+    expect(await statusFor('sepay-simulator:4010')).toBe(200);
+    expect(await statusFor('sim.internal')).toBe(200);
+    expect(await statusFor('127.0.0.1')).toBe(200);
+    expect(await statusFor('evil.example')).toBe(403);
   });
 
   it('prints help and refuses bad options', async () => {
