@@ -1,11 +1,13 @@
 /**
- * The invoice runs Temporal's visibility holds for a batch of business keys: one list query for
- * the whole batch (a page of SePay's invoice list), never one per invoice.
+ * The invoice runs Temporal holds for business keys, read two ways: visibility for a whole batch
+ * (a page of SePay's invoice list, one list query, never one per invoice), and the server's own
+ * record of one key's latest run, for the moment right before a deletion, where visibility's lag
+ * would hide a run that has just started.
  */
-import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import { workflowIdFor } from '../workflows/reference-code.js';
 import { InvoiceNumber, InvoiceReferenceCode, InvoiceStage } from '../workflows/search-attributes.js';
-import type { InvoiceRunView } from './reconciliation-rules.js';
+import type { InvoiceRunView, LatestRun } from './reconciliation-rules.js';
 
 export type VisibilityClient = Pick<Client, 'workflow'>;
 
@@ -13,17 +15,31 @@ export type VisibilityClient = Pick<Client, 'workflow'>;
  * Every run of each key (by workflow id, `invoice-<key>`), with the stage, reference code and
  * number it last recorded. Keys are `InvoiceKeySchema` identifiers, so they need no quoting.
  */
-export async function runsOfKeys(client: VisibilityClient, invoiceKeys: Iterable<string>, { openOnly = false } = {}): Promise<Map<string, InvoiceRunView[]>> {
+export async function runsOfKeys(client: VisibilityClient, invoiceKeys: Iterable<string>): Promise<Map<string, InvoiceRunView[]>> {
   const runs = new Map<string, InvoiceRunView[]>();
   const workflowIds = [...new Set([...invoiceKeys].map(workflowIdFor))];
   if (workflowIds.length === 0) return runs;
-  const conditions = [`WorkflowType = 'issueInvoiceWorkflow'`, `WorkflowId IN (${workflowIds.map((id) => `'${id}'`).join(', ')})`];
-  if (openOnly) conditions.push(`ExecutionStatus = 'Running'`);
-  for await (const info of client.workflow.list({ query: conditions.join(' AND '), pageSize: 1_000 })) {
+  const query = `WorkflowType = 'issueInvoiceWorkflow' AND WorkflowId IN (${workflowIds.map((id) => `'${id}'`).join(', ')})`;
+  for await (const info of client.workflow.list({ query, pageSize: 1_000 })) {
     const view = toRunView(info);
     runs.set(view.workflowId, [...(runs.get(view.workflowId) ?? []), view]);
   }
   return runs;
+}
+
+/**
+ * The latest run of `workflowId` (a describe without run id: the server's current run of the id,
+ * read from its persistence, so a run started a millisecond ago is RUNNING here); undefined when
+ * the id never had a run, or its runs are past retention.
+ */
+export async function latestRunOf(client: VisibilityClient, workflowId: string): Promise<LatestRun | undefined> {
+  try {
+    const info = await client.workflow.getHandle(workflowId).describe();
+    return { workflowId, runId: info.runId, status: info.status.name, startTimeMs: info.startTime.getTime(), closeTimeMs: info.closeTime?.getTime() };
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    throw error;
+  }
 }
 
 function toRunView(info: WorkflowExecutionInfo): InvoiceRunView {

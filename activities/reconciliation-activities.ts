@@ -1,16 +1,17 @@
 /**
  * The activities of `reconciliationWorkflow`: one page of SePay's invoice list against the runs of
  * its keys (one SePay request and one visibility query per page), and the deletion of orphan
- * drafts an operator asked for. The runs are read through the worker's own Temporal client
- * (`Context.current().client`), so the activities need no connection settings of their own.
+ * drafts an operator asked for, each checked again right before it is sent. The runs are read
+ * through the worker's own Temporal client (`Context.current().client`), so the activities need no
+ * connection settings of their own.
  */
 import { Context } from '@temporalio/activity';
-import type { SepayClient } from '../sepay/index.js';
+import type { InvoiceDetail, SepayClient } from '../sepay/index.js';
 import type { DraftDeletionOutcome, PageReconciliation } from '../workflows/reconciliation-report.js';
 import { parseReferenceCode } from '../workflows/reference-code-key.js';
 import { workflowIdFor } from '../workflows/reference-code.js';
-import { runsOfKeys, type VisibilityClient } from './invoice-runs.js';
-import { classifyInvoice, withinWindow } from './reconciliation-rules.js';
+import { latestRunOf, runsOfKeys, type VisibilityClient } from './invoice-runs.js';
+import { classifyInvoice, deletionVerdict, withinWindow, type LatestRun } from './reconciliation-rules.js';
 import { isSepayError, sepayCall, toApplicationFailure } from './sepay-failure.js';
 
 /** SePay's largest page (§11): the fewest requests for a long list. */
@@ -18,9 +19,11 @@ export const RECONCILIATION_PAGE_SIZE = 100;
 const HOUR_MS = 60 * 60 * 1_000;
 
 export interface ReconciliationActivityDeps {
-  sepay: Pick<SepayClient, 'listInvoices' | 'deleteDraft'>;
+  sepay: Pick<SepayClient, 'listInvoices' | 'getInvoice' | 'deleteDraft'>;
   /** Tests may hand in a client; the worker's own is used otherwise. */
   visibility?: () => VisibilityClient;
+  /** The latest run of a workflow id from the server (not visibility); the worker's own client otherwise. */
+  latestRun?: (workflowId: string) => Promise<LatestRun | undefined>;
 }
 
 export interface ReconcilePageInput {
@@ -31,10 +34,40 @@ export interface ReconcilePageInput {
   asOf: string;
 }
 
+export interface DeleteOrphanDraftsInput {
+  referenceCodes: string[];
+  /** The reconciliation's `asOf` and threshold: ages are measured again, and runs closed after it count. */
+  asOf: string;
+  draftAgeThresholdHours: number;
+}
+
 export type ReconciliationActivities = ReturnType<typeof createReconciliationActivities>;
 
-export function createReconciliationActivities({ sepay, visibility = () => Context.current().client }: ReconciliationActivityDeps) {
+export function createReconciliationActivities({
+  sepay,
+  visibility = () => Context.current().client,
+  latestRun = (workflowId) => latestRunOf(Context.current().client, workflowId),
+}: ReconciliationActivityDeps) {
   const signal = () => ({ signal: Context.current().cancellationSignal });
+  const readDraft = async (code: string): Promise<InvoiceDetail | undefined> => {
+    try {
+      return await sepay.getInvoice(code, signal());
+    } catch (error) {
+      if (isSepayError(error, 'not-found')) return undefined;
+      throw toApplicationFailure(error);
+    }
+  };
+  /** SePay may still refuse (400) or miss (404) the draft read a moment ago: that is an outcome, not a failure. */
+  const deleteDraft = async (code: string): Promise<DraftDeletionOutcome> => {
+    try {
+      await sepay.deleteDraft(code, signal());
+      return 'deleted';
+    } catch (error) {
+      if (isSepayError(error, 'not-found')) return 'not-found';
+      if (isSepayError(error, 'bad-request')) return 'not-a-draft';
+      throw toApplicationFailure(error);
+    }
+  };
   return {
     async reconcileInvoicePage({ page, since, draftAgeThresholdHours, asOf }: ReconcilePageInput): Promise<PageReconciliation> {
       const list = await sepayCall(() => sepay.listInvoices({ page, perPage: RECONCILIATION_PAGE_SIZE }, signal()));
@@ -57,29 +90,25 @@ export function createReconciliationActivities({ sepay, visibility = () => Conte
     },
 
     /**
-     * Deletes drafts found orphaned, unless a run of their key has started since; a draft SePay no
-     * longer holds as a plain draft (issued, being issued, gone) is left alone.
+     * Deletes the orphan drafts found, each only if, right before its own deletion, SePay still
+     * holds it as a plain draft old enough and no run of its key is open or closed after the
+     * reconciliation began (`deletionVerdict`). The page's look-up is seconds to minutes old by
+     * then; a re-run of the key that started since adopts the draft, and deleting it would make that
+     * run fail past its point of no return.
      */
-    async deleteOrphanDrafts({ referenceCodes }: { referenceCodes: string[] }): Promise<Record<string, DraftDeletionOutcome>> {
-      const keyOf = (code: string) => parseReferenceCode(code)?.invoiceKey;
-      const openRuns = await runsOfKeys(visibility(), referenceCodes.map(keyOf).filter((key) => key !== undefined), { openOnly: true });
+    async deleteOrphanDrafts({ referenceCodes, asOf, draftAgeThresholdHours }: DeleteOrphanDraftsInput): Promise<Record<string, DraftDeletionOutcome>> {
+      const rules = { asOfMs: Date.parse(asOf), draftAgeThresholdMs: draftAgeThresholdHours * HOUR_MS };
       // A retried attempt keeps what earlier attempts did: a draft they deleted would now be "not-found".
       const outcomes = { ...(Context.current().info.heartbeatDetails as Record<string, DraftDeletionOutcome> | undefined) };
       for (const code of referenceCodes) {
         if (outcomes[code]) continue;
-        const key = keyOf(code);
-        if (key !== undefined && openRuns.has(workflowIdFor(key))) {
-          outcomes[code] = 'open-run';
-          continue;
-        }
-        try {
-          await sepay.deleteDraft(code, signal());
-          outcomes[code] = 'deleted';
-        } catch (error) {
-          if (isSepayError(error, 'not-found')) outcomes[code] = 'not-found';
-          else if (isSepayError(error, 'bad-request')) outcomes[code] = 'not-a-draft';
-          else throw toApplicationFailure(error);
-        }
+        // SePay first, the run last: the run is what can change within milliseconds, so its read is
+        // the one closest to the delete (docs/monitoring.md, "Deleting orphan drafts").
+        const draft = await readDraft(code);
+        const key = parseReferenceCode(code)?.invoiceKey;
+        const run = key === undefined ? undefined : await latestRun(workflowIdFor(key));
+        const verdict = deletionVerdict(draft, run, rules);
+        outcomes[code] = verdict === 'delete' ? await deleteDraft(code) : verdict;
         Context.current().heartbeat(outcomes);
       }
       return outcomes;

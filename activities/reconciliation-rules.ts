@@ -1,9 +1,10 @@
 /**
- * The reconciliation rules: what one invoice of SePay's list and the runs of its key say together.
- * Pure, so every case is a unit test; the activity only fetches the two sides.
+ * The reconciliation rules: what one invoice of SePay's list and the runs of its key say together,
+ * and whether an orphan draft may be deleted given what SePay and the key's latest run say right
+ * before the deletion. Pure, so every case is a unit test; the activities only fetch the two sides.
  */
-import type { InvoiceSummary } from '../sepay/index.js';
-import type { ReconciliationFinding } from '../workflows/reconciliation-report.js';
+import type { InvoiceDetail, InvoiceSummary } from '../sepay/index.js';
+import type { DraftDeletionOutcome, ReconciliationFinding } from '../workflows/reconciliation-report.js';
 import { parseReferenceCode } from '../workflows/reference-code-key.js';
 
 /** A run of `issueInvoiceWorkflow` as visibility shows it. */
@@ -17,6 +18,17 @@ export interface InvoiceRunView {
   stage?: string;
   referenceCode?: string;
   invoiceNumber?: string;
+}
+
+/** The latest run of a workflow id as the server's persistence holds it (`describe`, not visibility). */
+export interface LatestRun {
+  workflowId: string;
+  runId: string;
+  /** Temporal's status name, as in `InvoiceRunView`. */
+  status: string;
+  startTimeMs: number;
+  /** Set once the run closed. */
+  closeTimeMs?: number;
 }
 
 export interface ReconciliationRules {
@@ -71,8 +83,36 @@ export function classifyInvoice(invoice: ListedInvoice, runsOfKey: readonly Invo
   if (invoice.status === 'issued' && !open && !(latest && claims.includes(latest))) {
     findings.push({ kind: 'issued-without-run', ...withKey, ...(latest ? says(latest) : { runStatus: 'none' }) });
   }
-  if (invoice.status === 'draft' && !open && !wrongClaim && rules.asOfMs - issuedDateMs(invoice.issued_date) > rules.draftAgeThresholdMs) {
+  if (invoice.status === 'draft' && !open && !wrongClaim && olderThanThreshold(invoice.issued_date, rules)) {
     findings.push({ kind: 'orphan-draft', ...withKey, ...(latest ? says(latest) : { runStatus: 'none' }) });
   }
   return findings;
+}
+
+/** Written so that a date or `asOf` that cannot be read counts as young: unknown never deletes. */
+function olderThanThreshold(issuedDate: string, rules: ReconciliationRules): boolean {
+  return rules.asOfMs - issuedDateMs(issuedDate) > rules.draftAgeThresholdMs;
+}
+
+/** SePay's `provider_status` of a draft nobody has asked to issue (§10: "1"); older details omit it. */
+const PLAIN_DRAFT_PROVIDER_STATUS = '1';
+
+/**
+ * Whether an orphan draft may be deleted now, from SePay's detail read right before (undefined: 404)
+ * and the key's latest run read right after that (undefined: the key never had a run). Every doubt
+ * keeps the draft: a kept orphan is reported again tomorrow, a deleted draft a run still wanted
+ * makes that run fail past its point of no return.
+ */
+export function deletionVerdict(
+  draft: Pick<InvoiceDetail, 'status' | 'issued_date' | 'provider_status'> | undefined,
+  latestRun: Pick<LatestRun, 'status' | 'closeTimeMs'> | undefined,
+  rules: ReconciliationRules,
+): 'delete' | Exclude<DraftDeletionOutcome, 'deleted'> {
+  if (draft === undefined) return 'not-found';
+  if (draft.status !== 'draft' || (draft.provider_status ?? PLAIN_DRAFT_PROVIDER_STATUS) !== PLAIN_DRAFT_PROVIDER_STATUS) return 'not-a-draft';
+  if (!olderThanThreshold(draft.issued_date, rules)) return 'young-draft';
+  if (latestRun?.status === 'RUNNING') return 'open-run';
+  // A run that ended after the reconciliation began may have adopted the draft after the page was read.
+  if (latestRun && !(latestRun.closeTimeMs !== undefined && latestRun.closeTimeMs <= rules.asOfMs)) return 'recent-run';
+  return 'delete';
 }

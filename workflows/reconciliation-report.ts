@@ -34,7 +34,13 @@ export interface ReconciliationFinding {
   deletion?: DraftDeletionOutcome;
 }
 
-export type DraftDeletionOutcome = 'deleted' | 'open-run' | 'not-a-draft' | 'not-found';
+/**
+ * What happened to an orphan draft, decided right before its own deletion (not at the page's
+ * look-up): `open-run`, a run of its key is open now; `recent-run`, one closed after the
+ * reconciliation began (it may have adopted the draft); `not-a-draft`, SePay holds it issued or is
+ * issuing it; `young-draft`, its date read again is within the age threshold; `not-found`, gone.
+ */
+export type DraftDeletionOutcome = 'deleted' | 'open-run' | 'recent-run' | 'not-a-draft' | 'young-draft' | 'not-found';
 
 export type FindingCounts = Record<FindingKind, number>;
 

@@ -3,7 +3,8 @@
  * `sepay-reconciliation` Schedule and on demand (`sepay-invoice reconcile`).
  *
  *   for each page of GET /v1/invoices: match its invoices with the runs of their keys → findings
- *   [delete the orphan drafts found, only when asked and not a dry run] → counts, metric, result
+ *   [delete the orphan drafts found, only when asked and not a dry run, each re-checked right
+ *    before its deletion] → counts, metric, result
  *
  * One activity per page; every `PAGES_PER_RUN` pages the run continues as new with the partial
  * report, so a list of any length never grows one history without bound. The Web UI's current
@@ -64,7 +65,9 @@ export async function reconciliationWorkflow(input: ReconciliationInput = {}, pr
     setCurrentDetails(report.describe('deleting'));
     const orphans = report.orphanDrafts();
     for (let start = 0; start < orphans.length; start += DELETIONS_PER_ACTIVITY) {
-      report.recordDeletions(await deletions.deleteOrphanDrafts({ referenceCodes: orphans.slice(start, start + DELETIONS_PER_ACTIVITY) }));
+      const referenceCodes = orphans.slice(start, start + DELETIONS_PER_ACTIVITY);
+      // Each draft is checked again right before its own deletion, against the same asOf and threshold.
+      report.recordDeletions(await deletions.deleteOrphanDrafts({ referenceCodes, asOf, draftAgeThresholdHours }));
     }
   }
   setCurrentDetails(report.describe('done'));

@@ -1,10 +1,12 @@
 /**
  * The reconciliation rules case by case: one SePay invoice and the runs of its key in, the
- * findings out. The integration test (test/integration/reconciliation.test.ts) shows the same
- * rules against real runs and a simulator holding 10,000 invoices.
+ * findings out; then, row by row, whether an orphan draft may be deleted given what SePay and the
+ * key's latest run say right before the deletion. The integration test
+ * (test/integration/reconciliation.test.ts) shows the same rules against real runs and a simulator
+ * holding 10,000 invoices.
  */
 import { describe, expect, it } from 'vitest';
-import { classifyInvoice, issuedDateMs, type InvoiceRunView, type ListedInvoice } from '../../activities/reconciliation-rules.js';
+import { classifyInvoice, deletionVerdict, issuedDateMs, type InvoiceRunView, type LatestRun, type ListedInvoice } from '../../activities/reconciliation-rules.js';
 import { parseReferenceCode } from '../../workflows/reference-code-key.js';
 
 const HOUR = 3_600_000;
@@ -71,6 +73,31 @@ describe('classifyInvoice', () => {
 
   it('treats a code that no key can produce as having no run', () => {
     expect(kinds(invoice({ reference_code: 'not ours/1' }), [run()])).toEqual(['issued-without-run']);
+  });
+});
+
+describe('deletionVerdict', () => {
+  const plainDraft = { status: 'draft', issued_date: '2026-03-08 09:00:00', provider_status: '1' } as const;
+  const latest = (status: string, closeTimeMs?: number): Pick<LatestRun, 'status' | 'closeTimeMs'> => ({ status, closeTimeMs });
+
+  it.each([
+    ['a plain old draft, no run ever', 'delete', plainDraft, undefined],
+    ['a plain old draft, its run closed before asOf', 'delete', plainDraft, latest('TERMINATED', asOfMs - HOUR)],
+    ['a detail without provider_status', 'delete', { status: 'draft', issued_date: '2026-03-08' }, undefined],
+    ['a run of the key open now', 'open-run', plainDraft, latest('RUNNING')],
+    ['a run closed after asOf', 'recent-run', plainDraft, latest('COMPLETED', asOfMs + 1)],
+    ['a closed run without a close time', 'recent-run', plainDraft, latest('FAILED')],
+    ['issued since the page was read', 'not-a-draft', { ...plainDraft, status: 'issued' }, undefined],
+    ['being issued (provider_status past "1")', 'not-a-draft', { ...plainDraft, provider_status: '3' }, undefined],
+    ['dated within the threshold', 'young-draft', { ...plainDraft, issued_date: '2026-03-10 08:00:00' }, undefined],
+    ['a date that cannot be read', 'young-draft', { ...plainDraft, issued_date: '08/03/2026' }, undefined],
+    ['gone at SePay', 'not-found', undefined, latest('RUNNING')],
+  ] as const)('%s: %s', (_, verdict, draft, run) => {
+    expect(deletionVerdict(draft, run, rules)).toBe(verdict);
+  });
+
+  it('deletes nothing when asOf cannot be read (an activity scheduled by an older workflow)', () => {
+    expect(deletionVerdict(plainDraft, undefined, { ...rules, asOfMs: Number.NaN })).toBe('young-draft');
   });
 });
 

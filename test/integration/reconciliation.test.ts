@@ -2,7 +2,8 @@
  * Reconciliation against real runs on the suite's dev server and a simulator holding 10,000
  * invoices: every planted discrepancy is found with the run status that explains it, nothing else
  * is, a clean simulator gives an empty report, and orphan drafts are deleted only when asked and
- * not a dry run. The wall time and SePay calls of the 10,000-invoice run are printed.
+ * not a dry run, and never one whose key was run again after the list was read. The wall time and
+ * SePay calls of the 10,000-invoice run are printed.
  *
  * SePay never changes an issued invoice, and neither can the simulator, so the run that says
  * issued where SePay shows another number is planted through the worker: its `fetchInvoiceDetail`
@@ -13,6 +14,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { type reconciliationWorkflow } from '../../workflows/index.js';
+import { approveIssuanceSignal } from '../../workflows/messages.js';
 import { type IssueInvoiceInput } from '../../workflows/input.js';
 import { workflowIdFor } from '../../workflows/reference-code.js';
 import type { ReconciliationInput } from '../../workflows/reconciliation-input.js';
@@ -76,9 +78,9 @@ async function holdJobsOf(referenceCode: string) {
   await env.sim.addFault({ endpoint: 'create', kind: 'job-pending-forever', referenceCode });
 }
 
-/** A draft dated three days ago under a run waiting for approval. */
-async function oldDraftAwaitingApproval(label: string) {
-  const handle = await env.start(uniqueKey(label), { approval: 'manual' }, { ...sampleInvoice, issued_date: oldDate() });
+/** A draft dated three days ago (or `issuedDate`) under a run waiting for approval. */
+async function oldDraftAwaitingApproval(label: string, issuedDate = oldDate()) {
+  const handle = await env.start(uniqueKey(label), { approval: 'manual' }, { ...sampleInvoice, issued_date: issuedDate });
   await waitForStage(handle, 'awaiting-approval');
   return handle;
 }
@@ -210,6 +212,33 @@ describe('reconciliation', () => {
     const today = formatVietnamDateTime(new Date()).slice(0, 10);
     expect((await reconcile({ since: today })).result.invoicesScanned).toBe(0);
     await waiting.terminate('test over');
+  });
+
+  it("keeps a draft whose key is run again after the page was read, while another draft's deletion is on its way", async () => {
+    // The simulator lists newest first: `first` is deleted before `rerun` is reached.
+    const issuedDate = oldDate();
+    const rerun = await oldDraftAwaitingApproval('rerun', issuedDate);
+    await rerun.terminate('planted orphan draft');
+    const first = await oldDraftAwaitingApproval('orphan');
+    await first.terminate('planted orphan draft');
+    const [rerunKey, firstCode] = [rerun, first].map((handle) => handle.workflowId.slice('invoice-'.length)) as [string, string];
+    const slowDelete = await env.sim.addFault({ endpoint: 'delete', kind: 'latency', latencyMs: 1_500, referenceCode: firstCode });
+
+    const deleting = reconcile({ deleteOrphanDrafts: true, dryRun: false });
+    const firedOf = async () => (await env.sim.faults()).find((fault) => fault.id === slowDelete.id)?.fired;
+    await expect.poll(firedOf, { timeout: 60_000, interval: 20 }).toBe(1);
+    // Every page is read and the first deletion is under way: a re-run of the other key starts now and adopts its draft.
+    const again = await env.start(rerunKey, { approval: 'manual' }, { ...sampleInvoice, issued_date: issuedDate });
+    const { result } = await deleting;
+
+    expect(findingsOf(result)).toHaveLength(2);
+    expect(result.findings.find((finding) => finding.referenceCode === firstCode)?.deletion).toBe('deleted');
+    expect(result.findings.find((finding) => finding.referenceCode === rerunKey)?.deletion).toBe('open-run');
+    expect((await env.sim.invoices()).invoices.find((i) => i.reference_code === rerunKey)?.status).toBe('draft');
+    // The re-run issues the draft it adopted, under its own code.
+    await waitForStage(again, 'awaiting-approval');
+    await again.signal(approveIssuanceSignal, {});
+    expect(await again.result()).toMatchObject({ outcome: 'issued', invoice: { referenceCode: rerunKey } });
   });
 
   it('refuses input it cannot act on, naming the field', async () => {
