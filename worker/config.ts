@@ -7,6 +7,7 @@ import { msToNumber } from '@temporalio/common';
 import { z } from 'zod';
 import type { PayloadEncryption } from '../codec/data-converter.js';
 import { DEFAULT_CHECKS_PER_SECOND } from '../activities/check-pacer.js';
+import { BASE_URL_CREDENTIALS_MESSAGE, hasUrlCredentials } from '../sepay/environment.js';
 import { PayloadEncryptionKeysSchema } from '../codec/keys.js';
 import { DurationSchema } from '../workflows/input.js';
 import { DEFAULT_TASK_QUEUE } from '../workflows/task-queue.js';
@@ -19,8 +20,8 @@ const WorkerEnvSchema = z
   .object({
     SEPAY_TASK_QUEUE: z.string().trim().min(1).default(DEFAULT_TASK_QUEUE),
     SEPAY_ENVIRONMENT: z.enum(['production', 'sandbox']).default('sandbox'),
-    /** Overrides SEPAY_ENVIRONMENT, e.g. the simulator's URL. */
-    SEPAY_BASE_URL: z.url().optional(),
+    /** Overrides SEPAY_ENVIRONMENT, e.g. the simulator's URL. Never with `user:password@`: errors would quote it. */
+    SEPAY_BASE_URL: z.url().refine((url) => !hasUrlCredentials(url), BASE_URL_CREDENTIALS_MESSAGE).optional(),
     SEPAY_CLIENT_ID: z.string().trim().min(1),
     SEPAY_CLIENT_SECRET: z.string().min(1),
     SEPAY_REQUEST_TIMEOUT_MS: count(15_000),

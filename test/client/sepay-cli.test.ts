@@ -68,6 +68,15 @@ describe('SePay settings of the CLI', () => {
     expect(connection).toMatchObject({ environment: { baseUrl: simulator.baseUrl }, timeoutMs: 2500 });
   });
 
+  it('refuses a SEPAY_BASE_URL with credentials in it, exit code 2, without echoing it', async () => {
+    const withCredentials = simulator.baseUrl.replace('http://', 'http://merchant:pa55word@');
+    const { code, stdout } = await cli({ ...sepayEnv, SEPAY_BASE_URL: withCredentials }, 'usage', '--json');
+    expect(code).toBe(2);
+    expect(JSON.parse(stdout)).toMatchObject({ error: { type: 'SepayNotConfigured', issues: [expect.stringMatching(/^SEPAY_BASE_URL: must not hold credentials/)] } });
+    expect(stdout).not.toContain('pa55word');
+    expect(stdout).not.toContain('merchant');
+  });
+
   it('names each bad variable without echoing its value', () => {
     let problems: string[] = [];
     try {

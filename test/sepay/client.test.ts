@@ -275,3 +275,20 @@ describe('secrets', () => {
     expect(secretsIn(`${String(error)} ${JSON.stringify(error)} ${inspect(error, { showHidden: true })}`)).toEqual([]);
   });
 });
+
+describe('a base URL with credentials in it', () => {
+  it('is refused before any request, and the error does not echo the URL', async () => {
+    const error = await (async () => {
+      try {
+        await new SepayClient({ environment: { baseUrl: baseUrl.replace('http://', 'http://merchant:pa55word@') }, ...CREDENTIALS }).getUsage();
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error).toBeInstanceOf(Error);
+    expect(error?.message).toMatch(/must not hold credentials/);
+    expect(`${String(error)} ${inspect(error, { showHidden: true })}`).not.toMatch(/pa55word|merchant/);
+    expect(apiRequests).toEqual([]);
+    expect(tokensIssued).toBe(0);
+  });
+});

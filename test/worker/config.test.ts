@@ -20,6 +20,23 @@ describe('worker configuration', () => {
     expect(config.sepay.environment).toEqual({ baseUrl: 'http://127.0.0.1:4010' });
   });
 
+  it.each(['https://merchant:pa55word@einvoice.example', 'https://api-token-in-url@einvoice.example/', 'http://:pa55word@127.0.0.1:4010'])(
+    'refuses a SEPAY_BASE_URL with credentials in it without echoing the URL (%s)',
+    (url) => {
+      const error = (() => {
+        try {
+          loadWorkerConfig({ ...minimal, SEPAY_BASE_URL: url });
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error).toBeInstanceOf(WorkerConfigError);
+      const { problems, message } = error as WorkerConfigError;
+      expect(problems).toEqual(['SEPAY_BASE_URL: must not hold credentials (user:password@): give them as SEPAY_CLIENT_ID and SEPAY_CLIENT_SECRET']);
+      for (const part of ['pa55word', 'merchant', 'api-token-in-url', 'einvoice.example', '127.0.0.1']) expect(message).not.toContain(part);
+    },
+  );
+
   it('lists every missing or invalid variable at once, without echoing values', () => {
     const error = (() => {
       try {
