@@ -176,9 +176,12 @@ export class InvoiceClient {
     return this.handle(invoiceKey).result();
   }
 
-  /** Invoices, newest first as the visibility store orders them; `stage` filters by current stage. */
-  async *list({ stage, pageSize }: { stage?: InvoiceStage; pageSize?: number } = {}): AsyncIterable<InvoiceListEntry> {
-    for await (const info of this.client.workflow.list({ query: invoiceListQuery(stage), pageSize })) {
+  /**
+   * Invoices, newest first as the visibility store orders them; `stage` filters by current stage,
+   * `openOnly` keeps running runs (one that ended keeps the stage it last had).
+   */
+  async *list({ stage, openOnly, pageSize }: { stage?: InvoiceStage; openOnly?: boolean; pageSize?: number } = {}): AsyncIterable<InvoiceListEntry> {
+    for await (const info of this.client.workflow.list({ query: invoiceListQuery(stage, { openOnly }), pageSize })) {
       yield toInvoiceListEntry(info);
     }
   }

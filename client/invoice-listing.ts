@@ -25,9 +25,12 @@ export function parseInvoiceStage(text: string): InvoiceStage {
   return parsed.data;
 }
 
-export function invoiceListQuery(stage?: string): string {
-  const query = `WorkflowType = 'issueInvoiceWorkflow'`;
-  return stage === undefined ? query : `${query} AND ${InvoiceStageKey.name} = '${parseInvoiceStage(stage)}'`;
+/** `openOnly`: runs still running; a run that ended keeps the stage it last had. */
+export function invoiceListQuery(stage?: string, { openOnly = false }: { openOnly?: boolean } = {}): string {
+  const conditions = [`WorkflowType = 'issueInvoiceWorkflow'`];
+  if (stage !== undefined) conditions.push(`${InvoiceStageKey.name} = '${parseInvoiceStage(stage)}'`);
+  if (openOnly) conditions.push(`ExecutionStatus = 'Running'`);
+  return conditions.join(' AND ');
 }
 
 // The workflow id is the key behind a fixed prefix; deriving the prefix keeps one definition of it.

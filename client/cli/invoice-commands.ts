@@ -7,7 +7,7 @@ import { type InvoiceStage } from '../../workflows/messages.js';
 import { parseInvoiceStage, type InvoiceListEntry } from '../invoice-listing.js';
 import { validateIssueInput } from '../issue-input.js';
 import { InvoiceStageSchema } from '../message-schemas.js';
-import { optionalString, positiveInteger, readJsonFile, requiredString, type Values } from './args.js';
+import { optionalString, positiveInteger, readJsonFile, requiredInvoiceKey, requiredString, type Values } from './args.js';
 import { type CliClient, type Command } from './command.js';
 import { listText, resultText, runText, statusText } from './format.js';
 import { UsageError } from './usage-error.js';
@@ -46,7 +46,7 @@ function readCommand<T>(summary: string, read: (client: CliClient, invoiceKey: s
     summary,
     options: key,
     prepare(values) {
-      const invoiceKey = requiredString(values, 'key');
+      const invoiceKey = requiredInvoiceKey(values);
       return async ({ temporal }) => {
         const value = await read(await temporal(), invoiceKey);
         return { json: value, text: text(value) };
@@ -68,7 +68,7 @@ const cancel: Command = {
   summary: 'cancel before issuance; --update waits for accepted/rejected (exit 1 when rejected)',
   options: { ...key, reason: { type: 'string' }, update: { type: 'boolean' } },
   prepare(values) {
-    const invoiceKey = requiredString(values, 'key');
+    const invoiceKey = requiredInvoiceKey(values);
     const reason = requiredString(values, 'reason');
     if (values.update !== true) {
       return async ({ temporal }) => {
@@ -89,7 +89,7 @@ const approve: Command = {
   summary: 'approve an invoice started with --approval manual',
   options: { ...key, by: { type: 'string' } },
   prepare(values) {
-    const invoiceKey = requiredString(values, 'key');
+    const invoiceKey = requiredInvoiceKey(values);
     const approvedBy = optionalString(values, 'by');
     return async ({ temporal }) => {
       await (await temporal()).approve(invoiceKey, approvedBy);
@@ -99,16 +99,19 @@ const approve: Command = {
 };
 
 const list: Command = {
-  usage: `[--stage ${InvoiceStageSchema.options.join('|')}] [--limit N]`,
-  summary: 'list invoices, optionally in one stage (default limit 100)',
-  options: { stage: { type: 'string' }, limit: { type: 'string' } },
+  usage: `[--stage ${InvoiceStageSchema.options.join('|')} [--all]] [--limit N]`,
+  summary: 'list invoices (default limit 100); --stage lists the open runs in that stage, with --all also runs that ended there',
+  options: { stage: { type: 'string' }, all: { type: 'boolean' }, limit: { type: 'string' } },
   prepare(values) {
     const stage = stageOption(values);
     const limit = positiveInteger(values, 'limit', 100);
+    // A run that was terminated or timed out keeps the stage it last had: without this, a
+    // stage would list runs that will never leave it.
+    const openOnly = stage !== undefined && values.all !== true;
     return async ({ temporal }) => {
       const client = await temporal();
       const entries: InvoiceListEntry[] = [];
-      for await (const entry of client.list({ stage, pageSize: Math.min(limit, 1000) })) {
+      for await (const entry of client.list({ stage, openOnly, pageSize: Math.min(limit, 1000) })) {
         entries.push(entry);
         if (entries.length >= limit) break;
       }
