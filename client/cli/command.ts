@@ -16,7 +16,7 @@ export type CliClient = Pick<
 /** The part of `SepayClient` the commands use. */
 export type CliSepay = Pick<
   SepayClient,
-  'listProviderAccounts' | 'getProviderAccount' | 'getUsage' | 'downloadInvoice' | 'listInvoices' | 'iterateInvoices' | 'deleteDraft'
+  'listProviderAccounts' | 'getProviderAccount' | 'getUsage' | 'getInvoice' | 'downloadInvoice' | 'listInvoices' | 'iterateInvoices' | 'deleteDraft'
 >;
 
 export interface CliContext {

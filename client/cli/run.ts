@@ -96,7 +96,7 @@ interface Failure {
 }
 
 function describeFailure(error: unknown): Failure {
-  if (error instanceof UsageError) return { exitCode: 2, type: 'Usage', message: error.message };
+  if (error instanceof UsageError) return { exitCode: 2, type: error.type, message: error.message };
   if (error instanceof InvalidInvoiceInputError) {
     return { exitCode: 2, type: error.type, message: 'invalid invoice input', issues: error.issues };
   }

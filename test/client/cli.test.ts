@@ -203,10 +203,12 @@ describe('download', () => {
     expect(JSON.parse(stdout)).toMatchObject({ referenceCode: 'order-1~2', fileName: 'HD_0000001_20260501.pdf', path: out, bytes: pdf.length });
   });
 
-  it('uses the search attribute of a running run', async () => {
+  it("uses the search attribute of a running run, and SePay's status of its invoice", async () => {
     const out = join(await mkdtemp(join(tmpdir(), 'cli-download-')), 'invoice.pdf');
-    const { code } = await cliWith({ client: runOf('RUNNING', 'order-1'), sepay: { downloadInvoice } }, 'download', '--key', 'order-1', '--type', 'pdf', '--out', out);
+    const getInvoice = vi.fn(async () => ({ status: 'issued' }) as Awaited<ReturnType<CliSepay['getInvoice']>>);
+    const { code } = await cliWith({ client: runOf('RUNNING', 'order-1'), sepay: { getInvoice, downloadInvoice } }, 'download', '--key', 'order-1', '--type', 'pdf', '--out', out);
     expect(code).toBe(0);
+    expect(getInvoice).toHaveBeenCalledWith('order-1');
     expect(downloadInvoice).toHaveBeenLastCalledWith('order-1', 'pdf');
   });
 
