@@ -11,7 +11,7 @@ import { BASE_URL_CREDENTIALS_MESSAGE, hasUrlCredentials } from '../sepay/enviro
 import { PayloadEncryptionKeysSchema } from '../codec/keys.js';
 import { DurationSchema } from '../workflows/input.js';
 import { DEFAULT_TASK_QUEUE } from '../workflows/task-queue.js';
-import { ListenAddressSchema, type ListenAddress } from './listen-address.js';
+import { ListenAddressSchema, MetricsAddressSchema, type ListenAddress } from './listen-address.js';
 
 const optionalText = z.string().trim().min(1).optional();
 const count = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -47,8 +47,12 @@ const WorkerEnvSchema = z
     WORKER_IDENTITY: optionalText,
     /** `<ip>:<port>` for GET /livez and /readyz; no health server when unset. */
     WORKER_HEALTH_ADDRESS: ListenAddressSchema.optional(),
-    /** `<ip>:<port>` for the Prometheus endpoint (GET /metrics); no metrics when unset. */
-    WORKER_METRICS_ADDRESS: ListenAddressSchema.optional(),
+    /**
+     * `<ip>:<port>`, or a port alone for 127.0.0.1, for the Prometheus endpoint (GET /metrics); no
+     * metrics when unset. Loopback unless a scraper must come from elsewhere: the SDK's server
+     * holds idle connections open for good (docs/security-http.md).
+     */
+    WORKER_METRICS_ADDRESS: MetricsAddressSchema.optional(),
     /** OpenTelemetry traces of workflows and activities: `otlp` (OTEL_EXPORTER_OTLP_*), `console`. */
     WORKER_TRACING: z.enum(['off', 'otlp', 'console']).default('off'),
     /** Longest pause between two attempts to reach Temporal while it is unreachable. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadWorkerConfig, WorkerConfigError } from '../../worker/config.js';
+import { prometheusExporter } from '../../worker/metrics.js';
 
 const minimal = { SEPAY_CLIENT_ID: 'id', SEPAY_CLIENT_SECRET: 'a-secret-value' };
 
@@ -25,10 +26,17 @@ describe('worker operations settings', () => {
     });
   });
 
+  it('binds the metrics endpoint to 127.0.0.1 when WORKER_METRICS_ADDRESS is a port alone', () => {
+    // Issue #20: the SDK's endpoint keeps idle connections open for good; only local scrapers should reach it.
+    const { metricsAddress } = loadWorkerConfig({ ...minimal, WORKER_METRICS_ADDRESS: '9464' });
+    expect(metricsAddress).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(prometheusExporter(metricsAddress!)).toMatchObject({ prometheus: { bindAddress: '127.0.0.1:9464' } });
+  });
+
   it('names each invalid one', () => {
     const error = (() => {
       try {
-        loadWorkerConfig({ ...minimal, WORKER_HEALTH_ADDRESS: 'localhost:8080', WORKER_METRICS_ADDRESS: '9464', WORKER_TRACING: 'jaeger', WORKER_RECONNECT_MAX_INTERVAL: 'never' });
+        loadWorkerConfig({ ...minimal, WORKER_HEALTH_ADDRESS: 'localhost:8080', WORKER_METRICS_ADDRESS: 'localhost:9464', WORKER_TRACING: 'jaeger', WORKER_RECONNECT_MAX_INTERVAL: 'never' });
       } catch (e) {
         return e;
       }
