@@ -146,6 +146,21 @@ describe('InvoiceClient.list', () => {
       await waiting.handle.result();
     }
   });
+
+  it('with openOnly, leaves out a run terminated in the stage it still shows (issue #20)', async () => {
+    const key = uniqueKey('client-list-terminated');
+    const run = await startAwaitingApproval(key);
+    await run.handle.terminate('test: ended while awaiting approval');
+    const listed = async (openOnly: boolean) => {
+      const found = [];
+      for await (const entry of invoices.list({ stage: 'awaiting-approval', openOnly })) if (entry.invoiceKey === key) found.push(entry.status);
+      return found;
+    };
+    // Visibility is eventually consistent: wait until it shows the termination, under the stage the run last had.
+    for (let attempt = 0; attempt < 50 && !(await listed(false)).includes('TERMINATED'); attempt++) await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await listed(false)).toEqual(['TERMINATED']);
+    expect(await listed(true)).toEqual([]);
+  });
 });
 
 describe('the invoice CLI (npm run invoice)', () => {
