@@ -18,6 +18,7 @@ import { isSepayError, sepayCall, stillPending, toApplicationFailure } from './s
 import type { CheckPacer } from './check-pacer.js';
 import { currentHeartbeatDetails, heartbeatWith, keptAlive } from './keepalive.js';
 import { describeDifferences, type ComparableInvoice } from './same-invoice.js';
+import { EarlierRunUnreadable, latestGeneration, recallEarlierRuns, type EarlierRuns, type EarlierRunsRequest, type TemporalReader } from './earlier-runs.js';
 
 export interface InvoiceDefaults {
   providerAccountId?: string;
@@ -72,6 +73,8 @@ export interface InvoiceActivityDeps {
    * at SePay) before the 404 is believed. Default 2 minutes.
    */
   notFoundGraceMs?: number;
+  /** Where earlier runs of a key are read (activities/earlier-runs.ts); the worker's own client by default. */
+  temporal?: () => TemporalReader;
 }
 
 export interface CreateInvoiceInput {
@@ -94,6 +97,11 @@ export interface PrepareInvoiceInput {
   invoice: InvoiceContent;
   /** The date the invoice will carry (the caller's, or the run's start in Vietnam time). */
   issuedDate: string;
+  /**
+   * The asking run: its key's earlier runs are read from Temporal, and the generation they reached
+   * overrides `generation` when it is higher. Absent in runs from before they were read.
+   */
+  run?: EarlierRunsRequest;
 }
 
 /** What a run needs to know before it creates anything. */
@@ -104,6 +112,8 @@ export interface Preparation {
   quotaRemaining?: number;
   /** What SePay already holds for the key. */
   found: ReferenceCodeState;
+  /** What the key's earlier runs sent, and the generation looked up (when `run` was given). */
+  earlier?: EarlierRuns & { generation: number };
 }
 
 /** What SePay holds under a key's reference codes, newest generation first. */
@@ -151,12 +161,24 @@ export interface AwaitJobInput {
    * SePay, the invoice was deleted since (outcome `gone`), not yet visible.
    */
   acceptedLongAgo?: boolean;
+  /**
+   * A create job SePay reports `Failed` is an answer (outcome `failed`), not a failure: the run
+   * decides from what SePay said, never from a failure anyone with Temporal access can forge.
+   */
+  failedAsOutcome?: boolean;
 }
 
 export interface JobOutcome {
-  /** `gone`: the job succeeded, and its invoice has been deleted since (only with `acceptedLongAgo`). */
-  status: 'draft' | 'issued' | 'cancelled' | 'gone';
+  /**
+   * `gone`: the job succeeded, and its invoice has been deleted since (only with `acceptedLongAgo`).
+   * `failed`: SePay reports the job failed and made nothing (only with `failedAsOutcome`).
+   */
+  status: 'draft' | 'issued' | 'cancelled' | 'gone' | 'failed';
   invoiceNumber: string;
+  /** With `failed`: SePay's message says the quota is used up. */
+  quota?: boolean;
+  /** With `failed`: SePay's message. */
+  message?: string;
 }
 
 export interface DeleteDraftOutcome {
@@ -181,11 +203,22 @@ const REFERENCE_TAKEN = 'reference-code-taken';
 /** Heartbeat details of a wait for issuance that had to send the issue request again. */
 interface ReissuedDetails {
   issueTrackingCode: string;
+  /** That job failed for quota: the next attempt asks SePay to issue the draft again. */
+  quotaFailed?: boolean;
 }
 
-function reissuedTrackingCode(): string | undefined {
+function reissuedDetails(): Partial<ReissuedDetails> {
   const details = currentHeartbeatDetails() as Partial<ReissuedDetails> | undefined;
-  return typeof details?.issueTrackingCode === 'string' ? details.issueTrackingCode : undefined;
+  return typeof details?.issueTrackingCode === 'string' ? details : {};
+}
+
+/** The job of the wait's issue request, the newest one sent when the wait had to send it again. */
+function issueJobToCheck(inputTrackingCode: string | undefined): string | undefined {
+  const { issueTrackingCode, quotaFailed } = reissuedDetails();
+  const trackingCode = issueTrackingCode ?? inputTrackingCode;
+  // A job failed for quota is followed by asking again, once per attempt, on the retry's backoff.
+  if (quotaFailed && trackingCode === issueTrackingCode) return undefined;
+  return trackingCode;
 }
 
 /** Attempts that already asked SePay to issue a draft they were following without a tracking code. */
@@ -222,9 +255,13 @@ function differentInvoice(referenceCode: string, detail: InvoiceDetail, differen
 /** How SePay words a job that failed on an empty quota (its code, or "hạn ngạch" = quota). */
 const QUOTA_MESSAGE = /QUOTA_EXCEEDED|hạn ngạch|quota/i;
 
-/** Non-retryable: the workflow waits for quota (stage awaiting-quota) rather than retrying blindly. */
-function quotaExceeded(message: string, details: Record<string, unknown>): ApplicationFailure {
-  return ApplicationFailure.create({ type: FailureType.SepayQuotaExceeded, message, nonRetryable: true, details: [details] });
+/**
+ * Past the point of no return a quota refusal is waited out in place: the activity's retry policy
+ * backs off (exponentially, to its maximum) and asks again for the same code, so the history stays
+ * flat however long the quota stays empty and the run never moves to another code.
+ */
+function quotaRefusedForNow(message: string, details: Record<string, unknown>): ApplicationFailure {
+  return ApplicationFailure.create({ type: FailureType.SepayQuotaExceeded, message, nonRetryable: false, details: [details] });
 }
 
 export function createActivities(deps: InvoiceActivityDeps) {
@@ -279,7 +316,7 @@ export function createActivities(deps: InvoiceActivityDeps) {
       }
       throw ApplicationFailure.create({
         type: FailureType.SepayReferenceConflict,
-        message: `reference code ${referenceCode} is spent at SePay (a failed create or a deleted draft); start again with a new referenceGeneration`,
+        message: `reference code ${referenceCode} is spent at SePay (a failed create or a deleted draft); a new run of the key moves on to the next code by itself`,
         nonRetryable: true,
         details: [{ referenceCode, spent: true }],
       });
@@ -313,7 +350,7 @@ export function createActivities(deps: InvoiceActivityDeps) {
   async function checkJob(kind: 'create' | 'issue', input: AwaitJobInput): Promise<JobOutcome> {
     const { referenceCode } = input;
     const options = cancellation();
-    const trackingCode = input.trackingCode ?? (kind === 'issue' ? reissuedTrackingCode() : undefined);
+    const trackingCode = kind === 'issue' ? issueJobToCheck(input.trackingCode) : input.trackingCode;
     if (!trackingCode) return awaitByDetail(kind, referenceCode, options);
     const check = await believedAfterGrace(`SePay ${kind} job ${trackingCode}`, () =>
       kind === 'create' ? sepay.checkCreate(trackingCode, options) : sepay.checkIssue(trackingCode, options),
@@ -321,9 +358,13 @@ export function createActivities(deps: InvoiceActivityDeps) {
     if (check.status === 'Pending') throw stillPending(`SePay ${kind} job ${trackingCode}: ${check.message}`);
     if (check.status === 'Failed') {
       // SePay reports an empty quota as a failed job whose message says so (§6, §23 #14).
-      if (QUOTA_MESSAGE.test(check.message)) {
-        deps.quota?.invalidate();
-        throw quotaExceeded(`SePay ${kind} job failed: the quota is used up`, { referenceCode, trackingCode, job: kind });
+      const quota = QUOTA_MESSAGE.test(check.message);
+      if (quota) deps.quota?.invalidate();
+      if (kind === 'create' && input.failedAsOutcome) return { status: 'failed', invoiceNumber: '', quota, message: check.message };
+      if (kind === 'issue' && quota) {
+        // Nothing was issued and the draft is still there: ask again after the retry's backoff.
+        heartbeatWith({ issueTrackingCode: trackingCode, quotaFailed: true } satisfies ReissuedDetails);
+        throw quotaRefusedForNow(`SePay issue job ${trackingCode} failed: the quota is used up; asking again`, { referenceCode, trackingCode, job: kind });
       }
       throw ApplicationFailure.create({
         type: FailureType.SepayJobFailed,
@@ -359,6 +400,10 @@ export function createActivities(deps: InvoiceActivityDeps) {
       return await checkJob('issue', { referenceCode, trackingCode: accepted.tracking_code });
     } catch (error) {
       if (isSepayError(error, 'conflict')) throw stillPending(`invoice ${referenceCode} is still being issued`);
+      if (isSepayError(error, 'quota')) {
+        deps.quota?.invalidate();
+        throw quotaRefusedForNow(`SePay refused to issue ${referenceCode}: ${error.code ?? 'quota'}; asking again`, { referenceCode, job: kind });
+      }
       if (!isSepayError(error, 'bad-request')) throw toApplicationFailure(error);
       // "Not a draft": the job finished between the look and the request.
       const now = await sepayCall(() => sepay.getInvoice(referenceCode, options));
@@ -390,11 +435,14 @@ export function createActivities(deps: InvoiceActivityDeps) {
     }
   }
 
-  /** Refuses before a request that would spend quota when the worker's shared reading says none is left. */
-  async function assertQuotaLeft(job: 'create' | 'issue', options: { signal: AbortSignal }): Promise<void> {
-    if (!deps.quota) return;
-    const remaining = await sepayCall(() => deps.quota!.remaining(options));
-    if (remaining <= 0) throw quotaExceeded(`SePay quota is 0: the ${job} request was not sent`, { job, sent: false });
+  /** What the key's earlier runs sent; retried while Temporal cannot tell yet. */
+  async function recalled(run: EarlierRunsRequest, signal: AbortSignal): Promise<EarlierRuns> {
+    try {
+      return await recallEarlierRuns((deps.temporal ?? (() => Context.current().client))(), run, { signal });
+    } catch (error) {
+      if (!(error instanceof EarlierRunUnreadable)) throw error;
+      throw ApplicationFailure.create({ type: FailureType.EarlierRunUnreadable, message: error.message });
+    }
   }
 
   /** Looks at this run's reference code and every earlier generation's, newest first. */
@@ -440,8 +488,11 @@ export function createActivities(deps: InvoiceActivityDeps) {
      * generation's: the state there, not this run's mode, decides the path (docs/reference-codes.md).
      * Also fills the token cache, as the first step of a run.
      */
-    async prepareInvoice({ invoiceKey, generation, invoice, issuedDate }: PrepareInvoiceInput): Promise<Preparation> {
+    async prepareInvoice({ invoiceKey, generation, invoice, issuedDate, run }: PrepareInvoiceInput): Promise<Preparation> {
       const options = cancellation();
+      const earlier = run && (await recalled(run, options.signal));
+      const latest = earlier && latestGeneration(earlier.sent, invoiceKey);
+      if (latest) generation = Math.max(generation, latest.generation + (latest.spent ? 1 : 0));
       const account = deps.accounts ? await deps.accounts.resolve({ ...invoice, issued_date: issuedDate }, options) : undefined;
       const wanted = withDefaults({
         ...invoice,
@@ -452,6 +503,7 @@ export function createActivities(deps: InvoiceActivityDeps) {
         account: { providerAccountId: wanted.provider_account_id, templateCode: wanted.template_code, invoiceSeries: wanted.invoice_series },
         quotaRemaining,
         found: await lookUpReferenceCodes(invoiceKey, generation, wanted, options),
+        ...(earlier && { earlier: { ...earlier, generation } }),
       };
     },
 
@@ -477,8 +529,6 @@ export function createActivities(deps: InvoiceActivityDeps) {
       const body = completeBody(input);
       const { signal } = cancellation();
       if (currentHeartbeatDetails() === REFERENCE_TAKEN) return adoptExisting(input, body, signal);
-      // A direct create spends quota: with none left, SePay would only answer 403 or fail the job.
-      if (!input.isDraft) await assertQuotaLeft('create', { signal });
       try {
         const accepted = await sepay.createInvoice(body, { signal });
         return { referenceCode: input.referenceCode, providerAccountId: body.provider_account_id, trackingCode: accepted.tracking_code };
@@ -491,7 +541,11 @@ export function createActivities(deps: InvoiceActivityDeps) {
           const fresh = await deps.accounts.resolve(body, { signal }).then(() => undefined, (reason: unknown) => reason);
           if (isAccountRefusal(fresh)) throw fresh;
         }
-        if (isSepayError(error, 'quota')) deps.quota?.invalidate();
+        if (isSepayError(error, 'quota')) {
+          deps.quota?.invalidate();
+          // A direct create is past the point of no return: refused, it is asked again in place.
+          if (!input.isDraft) throw quotaRefusedForNow(`SePay refused the create of ${input.referenceCode}: ${error.code ?? 'quota'}; asking again`, { referenceCode: input.referenceCode, job: 'create' });
+        }
         throw toApplicationFailure(error);
       }
     },
@@ -511,12 +565,16 @@ export function createActivities(deps: InvoiceActivityDeps) {
         const detail = await sepayCall(() => sepay.getInvoice(referenceCode, options));
         if (detail.status !== 'draft') return { alreadyIssued: detail.status === 'issued' };
       }
-      await assertQuotaLeft('issue', options);
       try {
         const accepted = await sepay.issueInvoice(referenceCode, options);
         return { trackingCode: accepted.tracking_code };
       } catch (error) {
-        if (isSepayError(error, 'quota')) deps.quota?.invalidate();
+        if (isSepayError(error, 'quota')) {
+          // Whatever SePay's reason (QUOTA_EXCEEDED, BILLING_IS_UNPAID), nothing was issued and
+          // the draft is still there: the same code is asked again after the retry's backoff.
+          deps.quota?.invalidate();
+          throw quotaRefusedForNow(`SePay refused to issue ${referenceCode}: ${error.code ?? 'quota'}; asking again`, { referenceCode, job: 'issue' });
+        }
         // An issue job already in flight (a lost response, or an earlier run's): follow the invoice.
         if (isSepayError(error, 'conflict')) return {};
         if (!isSepayError(error, 'bad-request')) throw toApplicationFailure(error);

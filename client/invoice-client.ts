@@ -35,10 +35,6 @@ import { InvoiceReferenceCode as InvoiceReferenceCodeKey, InvoiceStage as Invoic
 import { DEFAULT_TASK_QUEUE } from '../workflows/task-queue.js';
 import { invoiceListQuery, toInvoiceListEntry, type InvoiceListEntry } from './invoice-listing.js';
 import { validateIssueInput } from './issue-input.js';
-import { earlierRunRequestedIssue, referenceGenerationAfter } from './reference-generation.js';
-
-/** How long `issue()` waits for a worker to say what an earlier run sent to SePay. */
-const EARLIER_RUN_QUERY_TIMEOUT_MS = 5_000;
 
 export type InvoiceWorkflowHandle = WorkflowHandle<typeof issueInvoiceWorkflow>;
 
@@ -100,13 +96,9 @@ export class InvoiceClient {
   ): Promise<IssuedRun> {
     const input = validateIssueInput({ invoiceKey, invoice, options });
     const workflowId = workflowIdFor(invoiceKey);
+    // What earlier runs of the key sent, the worker reads itself (activities/earlier-runs.ts): a
+    // start from here carries nothing another caller's start would not.
     const previous = await this.describeLatestRun(workflowId);
-    if (options.referenceGeneration === undefined) {
-      input.options.referenceGeneration = referenceGenerationAfter(previous) ?? input.options.referenceGeneration;
-      input.options.earlierRunRequestedIssue = earlierRunRequestedIssue(previous);
-      const trackingCode = previous && (await this.earlierCreateTrackingCode(previous));
-      if (trackingCode) input.options.earlierCreateTrackingCode = trackingCode;
-    }
     try {
       const handle = await this.client.workflow.start<typeof issueInvoiceWorkflow>('issueInvoiceWorkflow', {
         taskQueue: this.taskQueue,
@@ -183,22 +175,6 @@ export class InvoiceClient {
   async *list({ stage, openOnly, pageSize }: { stage?: InvoiceStage; openOnly?: boolean; pageSize?: number } = {}): AsyncIterable<InvoiceListEntry> {
     for await (const info of this.client.workflow.list({ query: invoiceListQuery(stage, { openOnly }), pageSize })) {
       yield toInvoiceListEntry(info);
-    }
-  }
-
-  /**
-   * The create tracking code of an earlier run that ended without a result, for the same code the
-   * next run uses: its status query (answered by a worker replaying the closed run) says it. Best
-   * effort: without a worker to answer, the next run decides from what SePay shows alone.
-   */
-  private async earlierCreateTrackingCode(previous: WorkflowExecutionDescription): Promise<string | undefined> {
-    if (referenceGenerationAfter(previous) !== previous.memo?.[MemoKey.referenceGeneration]) return undefined;
-    try {
-      const handle = this.client.workflow.getHandle(previous.workflowId, previous.runId);
-      const status = await this.client.withDeadline(Date.now() + EARLIER_RUN_QUERY_TIMEOUT_MS, () => handle.query(getInvoiceStatusQuery));
-      return status.createTrackingCode;
-    } catch {
-      return undefined;
     }
   }
 

@@ -50,6 +50,14 @@ export const IssueInvoiceResultSchema = z.discriminatedUnion('outcome', [
   z.object({ outcome: z.literal('cancelled'), referenceCode: z.string(), reason: z.string(), draftDeleted: z.boolean() }),
 ]);
 
+export const ReferenceCodeRecordSchema = z.object({
+  referenceCode: z.string(),
+  createSent: z.boolean(),
+  createTrackingCode: z.string().optional(),
+  issueRequested: z.boolean(),
+  spent: z.boolean(),
+});
+
 export const InvoiceStatusSchema = z.object({
   invoiceKey: z.string(),
   stage: InvoiceStageSchema,
@@ -64,6 +72,9 @@ export const InvoiceStatusSchema = z.object({
   cancellation: CancellationViewSchema.optional(),
   lastError: z.object({ type: z.string(), message: z.string() }).optional(),
   draft: z.string().optional(),
+  sent: z.array(ReferenceCodeRecordSchema),
+  earlierRunsRecalled: z.boolean(),
+  refusedMessage: z.object({ name: z.string(), problem: z.string() }).optional(),
   result: IssueInvoiceResultSchema.optional(),
 });
 

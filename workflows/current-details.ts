@@ -16,6 +16,8 @@ export function startingStatus(rawInput: unknown): InvoiceStatus {
     referenceCode: referenceCodeFor(invoiceKey, options.referenceGeneration ?? FIRST_REFERENCE_GENERATION),
     pointOfNoReturn: false,
     approval: options.approval === 'manual' ? 'waiting' : 'not-required',
+    sent: [],
+    earlierRunsRecalled: false,
   };
 }
 

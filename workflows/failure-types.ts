@@ -26,6 +26,9 @@ export const FailureType = {
   SepayUnavailable: 'SepayUnavailable',
   StillPending: 'StillPending',
   DeadlineExceeded: 'DeadlineExceeded',
+  /** What an earlier run of the key sent could not be read from Temporal yet (retried). */
+  EarlierRunUnreadable: 'EarlierRunUnreadable',
+
   /** The worker requires payload encryption (PAYLOAD_ENCRYPTION_REQUIRED) and the input came in clear. */
   PayloadNotEncrypted: 'PayloadNotEncrypted',
 } as const;

@@ -48,3 +48,13 @@ export function compensationFailed(referenceCode: string, cause: unknown): Appli
     cause: cause instanceof Error ? cause : undefined,
   });
 }
+
+/** SePay reports the create job failed (not for quota): it made nothing, and the code is spent. */
+export function createJobFailed(referenceCode: string, trackingCode: string, sepayMessage: string | undefined): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: FailureType.SepayJobFailed,
+    message: `SePay create job failed: ${sepayMessage ?? 'no message'}`,
+    nonRetryable: true,
+    details: [{ referenceCode, trackingCode, job: 'create' }],
+  });
+}

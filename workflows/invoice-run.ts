@@ -8,9 +8,11 @@ import {
   ApplicationFailure,
   CancellationScope,
   condition,
+  log,
   setCurrentDetails,
   setHandler,
 } from '@temporalio/workflow';
+import type { z } from 'zod';
 import type { Duration } from '@temporalio/common';
 import { describeStatus, startingStatus } from './current-details.js';
 import { FailureType } from './failure-types.js';
@@ -26,11 +28,12 @@ import {
   type InvoiceStage,
   type InvoiceStatus,
   type IssuedInvoice,
+  type ReferenceCodeRecord,
   type IssueInvoiceResult,
 } from './messages.js';
 import { referenceCodeFor } from './reference-code.js';
 import { countEndedRun, errorView, failureDetails, toWorkflowFailure } from './run-outcome.js';
-import { isUnencryptedPayload } from './unencrypted-payload.js';
+import { ApproveRequestSchema, CancelRequestSchema, parseArgument } from './message-arguments.js';
 import { RunVisibility } from './run-visibility.js';
 import { InvoiceNumber, InvoiceReferenceCode, ProviderAccountId } from './search-attributes.js';
 
@@ -47,32 +50,44 @@ export class InvoiceRun {
   constructor(rawInput: unknown) {
     this.status = startingStatus(rawInput);
     setHandler(getInvoiceStatusQuery, () => this.status);
-    // A message sent in clear to a worker that requires encryption arrives as a marker
-    // (workflows/unencrypted-payload.ts): it neither cancels nor approves anything.
+    // Every argument is parsed first: a malformed one (or one sent in clear to a worker that
+    // requires encryption) changes nothing and is recorded, and never fails the workflow task.
     setHandler(cancelInvoiceSignal, (request) => {
-      if (!isUnencryptedPayload(request)) this.cancel(request.reason, 'signal');
+      const parsed = this.parsed(cancelInvoiceSignal.name, CancelRequestSchema, request);
+      if (parsed) this.cancel(parsed.reason, 'signal');
     });
     setHandler(
       requestCancellationUpdate,
-      ({ reason }) => {
-        this.cancel(reason, 'update');
+      (request) => {
+        this.cancel(CancelRequestSchema.parse(request).reason, 'update');
         return { accepted: true, stage: this.status.stage };
       },
       {
         validator: (request) => {
-          if (isUnencryptedPayload(request)) throw new Error('refused: the request was not encrypted and this worker requires encryption');
+          const parsed = parseArgument(CancelRequestSchema, request);
+          if (!parsed.ok) throw new Error(`refused: ${parsed.problem}`);
           if (this.status.pointOfNoReturn) throw new Error(`too late to cancel: the invoice is being issued (stage ${this.status.stage})`);
         },
       },
     );
     setHandler(quotaToppedUpSignal, () => void this.#topUps++);
     setHandler(approveIssuanceSignal, (request) => {
-      if (this.status.approval !== 'waiting' || isUnencryptedPayload(request)) return;
+      const parsed = this.parsed(approveIssuanceSignal.name, ApproveRequestSchema, request);
+      if (!parsed || this.status.approval !== 'waiting') return;
       this.status.approval = 'approved';
-      this.status.approvedBy = request.approvedBy;
+      this.status.approvedBy = parsed.approvedBy;
     });
     // Workflow cancellation (Web UI button, handle.cancel()) means the same as the cancel signal.
     CancellationScope.current().cancelRequested.catch(() => this.cancel('cancelled through Temporal', 'workflow-cancel'));
+  }
+
+  /** The message's argument, or undefined (recorded, logged) when it does not parse. */
+  private parsed<T>(name: string, schema: z.ZodType<T>, argument: unknown): T | undefined {
+    const parsed = parseArgument(schema, argument);
+    if (parsed.ok) return parsed.value;
+    this.status.refusedMessage = { name, problem: parsed.problem };
+    log.warn('message refused: its argument did not parse', { message: name, problem: parsed.problem });
+    return undefined;
   }
 
   get referenceCode(): string {
@@ -116,7 +131,44 @@ export class InvoiceRun {
 
   /** SePay will never take this code again (its draft deleted, its create failed): the next run moves on. */
   markSpent(): void {
+    this.record().spent = true;
     this.#visibility.memo({ [MemoKey.referenceCodeSpent]: true });
+  }
+
+  /** What the runs of the key sent under `referenceCode` (this run's code by default), if anything. */
+  recorded(referenceCode = this.referenceCode): ReferenceCodeRecord | undefined {
+    return this.status.sent.find((record) => record.referenceCode === referenceCode);
+  }
+
+  /** Adds what the key's earlier runs recorded (read by the first step from Temporal) to this run's record. */
+  recall(earlier: readonly ReferenceCodeRecord[]): void {
+    for (const { referenceCode, createSent, createTrackingCode, issueRequested, spent } of earlier) {
+      const record = this.record(referenceCode);
+      record.createSent ||= createSent;
+      record.createTrackingCode ??= createTrackingCode;
+      record.issueRequested ||= issueRequested;
+      record.spent ||= spent;
+    }
+    this.status.earlierRunsRecalled = true;
+  }
+
+  /** Written before the request goes out: its answer may be lost after SePay committed it. */
+  sendingCreate(): void {
+    this.record().createSent = true;
+  }
+
+  /** Written before the request goes out: from then on this code is only ever followed to issued. */
+  sendingIssue(): void {
+    this.record().issueRequested = true;
+  }
+
+  private record(referenceCode = this.referenceCode): ReferenceCodeRecord {
+    let record = this.recorded(referenceCode);
+    if (!record) {
+      record = { referenceCode, createSent: false, issueRequested: false, spent: false };
+      this.status.sent.push(record);
+    }
+    return record;
   }
 
   /** From here nothing is undone; recorded so a re-run follows the issuance instead of redoing it. */
@@ -129,6 +181,7 @@ export class InvoiceRun {
   created(providerAccountId: string, trackingCode: string | undefined): void {
     this.status.providerAccountId = providerAccountId;
     this.status.createTrackingCode = trackingCode;
+    if (trackingCode) this.record().createTrackingCode = trackingCode;
     this.#visibility.set(ProviderAccountId, providerAccountId);
   }
 
@@ -182,26 +235,41 @@ export class InvoiceRun {
     return result;
   }
 
-  finishCancelled(draftDeleted: boolean): IssueInvoiceResult {
-    const reason = this.status.cancellation?.reason ?? 'cancelled';
+  finishCancelled(draftDeleted: boolean, reason = this.status.cancellation?.reason ?? 'cancelled'): IssueInvoiceResult {
     const result: IssueInvoiceResult = { outcome: 'cancelled', referenceCode: this.referenceCode, reason, draftDeleted };
     this.status.result = result;
     this.enter('cancelled');
     return result;
   }
 
-  /** The typed failure the run ends with; a code SePay has spent is recorded for the next run. */
+  /**
+   * An earlier run of the key completed cancelled (a plain start with Temporal's default id policy
+   * may follow one): that is the key's answer, as `InvoiceClient.issue` would have returned it.
+   */
+  finishCancelledEarlier(earlier: Extract<IssueInvoiceResult, { outcome: 'cancelled' }>): IssueInvoiceResult {
+    return this.finishCancelled(false, `cancelled by an earlier run of the key: ${earlier.reason}`);
+  }
+
+  /**
+   * The typed failure the run ends with. A code SePay has spent is recorded for the next run, but
+   * never past the point of no return: no failure, whoever sent it, spends a code whose issue was
+   * requested.
+   */
   fail(error: unknown): unknown {
     const failure = toWorkflowFailure(error);
     this.noteError(failure);
-    if (failure instanceof ApplicationFailure && spendsReferenceCode(failure)) this.markSpent();
+    if (failure instanceof ApplicationFailure && takenWithNothingBehind(failure) && !this.recorded()?.issueRequested) this.markSpent();
     this.enter('failed');
     return failure;
   }
 }
 
-/** A failed create job, or a code SePay says is taken with nothing behind it. */
-function spendsReferenceCode(failure: ApplicationFailure): boolean {
+/**
+ * A code the create step found taken with nothing behind it for its whole window, or a create job
+ * reported failed: before the point of no return the worst a forged one can do is move the key to
+ * the next code, where the look-up still finds anything SePay holds under this one.
+ */
+function takenWithNothingBehind(failure: ApplicationFailure): boolean {
   const details = failureDetails(failure);
   if (failure.type === FailureType.SepayJobFailed) return details.job === 'create';
   return failure.type === FailureType.SepayReferenceConflict && details.spent === true;

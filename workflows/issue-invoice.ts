@@ -17,13 +17,14 @@
 import { ApplicationFailure, CancellationScope, condition, isCancellation, patched, TemporalFailure, workflowInfo } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common';
 import type { IssueOutcome, JobOutcome, Preparation, PrepareInvoiceInput, ResolvedAccount } from '../activities/index.js';
+import { decide } from './decision-table.js';
 import { FailureType } from './failure-types.js';
 import type { IssueInvoiceInput, ParsedIssueInvoiceInput } from './input.js';
-import { cancelledAtSepay, compensationFailed, issuedInvoiceDiffers, madeByHand } from './invoice-failures.js';
+import { cancelledAtSepay, compensationFailed, createJobFailed, issuedInvoiceDiffers, madeByHand } from './invoice-failures.js';
 import { InvoiceRun } from './invoice-run.js';
 import { issueInvoiceWorkflowV2 } from './legacy/issue-invoice-v2.js';
 import type { IssuedInvoice, IssueInvoiceResult } from './messages.js';
-import { deadlineExceeded, failureCause, failureDetails, typedFailure } from './run-outcome.js';
+import { deadlineExceeded, failureCause, failureDetails, toWorkflowFailure, typedFailure } from './run-outcome.js';
 import { stepActivities, type StepActivities } from './step-activities.js';
 import { waitsTaskQueueFor } from './task-queue.js';
 import { parsedInput } from './validated-input.js';
@@ -37,6 +38,9 @@ export const FIRST_STEP_IN_FIRST_TASK = 'first-step-in-first-task';
 /** What SePay holds for this run's code once the cancellable part is over. */
 type Holding = 'nothing' | 'draft' | 'issued';
 
+/** What the first step found: what SePay holds, or an earlier run that completed the key cancelled. */
+type Prepared = { holding: Holding; quotaRemaining?: number } | { holding: 'settled'; result: Extract<IssueInvoiceResult, { outcome: 'cancelled' }> };
+
 export async function issueInvoiceWorkflow(rawInput: IssueInvoiceInput): Promise<IssueInvoiceResult> {
   if (!patched(REFERENCE_STATE_DECIDES_PATH)) return issueInvoiceWorkflowV2(rawInput);
   // Asked before the first local activity: one that outlasts a workflow task heartbeat would put a
@@ -49,24 +53,29 @@ export async function issueInvoiceWorkflow(rawInput: IssueInvoiceInput): Promise
   let holding = 'nothing' as Holding;
   let quotaEmpty = false;
 
-  // A quota refusal of the issue request (or direct create) issued nothing: the run steps back
-  // before the point of no return, waits for quota, and tries again.
+  // A direct create whose job SePay reports failed for quota made nothing: the run steps back
+  // before the point of no return, waits for quota, and creates again under the next code.
   for (;;) {
     // ---- before the point of no return: cancellable --------------------------------------------
+    let settledEarlier: Extract<IssueInvoiceResult, { outcome: 'cancelled' }> | undefined;
     try {
       await run.beforeIssue.run(async () => {
         if (!steps.prepared) {
           const prepared = await steps.prepare();
+          if (prepared.holding === 'settled') {
+            settledEarlier = prepared.result;
+            return;
+          }
           holding = prepared.holding;
           quotaEmpty = prepared.quotaRemaining === 0;
-          if (holding === 'draft' && input.options.earlierRunRequestedIssue) {
+          if (holding === 'draft' && steps.earlierRunRequestedIssue()) {
             // An earlier run sent this draft to be issued: past approval, follow the issuance.
             run.passPointOfNoReturn();
             return;
           }
         }
         if (holding === 'issued') return;
-        if (holding === 'nothing' && input.options.mode === 'draft-then-issue') holding = await steps.create(true);
+        if (holding === 'nothing' && input.options.mode === 'draft-then-issue') holding = await steps.createDraft();
         if (holding !== 'issued' && !(await run.approved(input.options.approvalTimeout))) {
           throw deadlineExceeded(`no approval within ${String(input.options.approvalTimeout)}`);
         }
@@ -79,6 +88,7 @@ export async function issueInvoiceWorkflow(rawInput: IssueInvoiceInput): Promise
       else if (cancelled) return run.finishCancelled(compensation === 'deleted');
       else throw run.fail(error);
     }
+    if (settledEarlier) return run.finishCancelledEarlier(settledEarlier);
     // A cancel that landed between the last step and here still wins: nothing was issued yet.
     if (run.cancelAccepted && !run.status.pointOfNoReturn) {
       const compensation = await steps.compensate();
@@ -87,31 +97,43 @@ export async function issueInvoiceWorkflow(rawInput: IssueInvoiceInput): Promise
     }
 
     // ---- the point of no return ------------------------------------------------------------------
+    // From here this code is only ever followed to issued: no answer, whoever sends it, spends it,
+    // moves the run to another code or ends it cancelled (docs/reference-codes.md).
     run.passPointOfNoReturn();
     run.cancellationTooLate();
     run.skipApproval();
     try {
       const invoice = await CancellationScope.nonCancellable(async () => {
-        if (holding === 'nothing') await steps.create(false);
-        else if (holding === 'draft') await steps.issue();
+        if (holding === 'nothing' && (await steps.create(false)) === 'quota-failed') return undefined;
+        if (holding === 'draft') await steps.issue();
         return steps.fetchDetail();
       });
-      return run.finishIssued(invoice);
+      if (invoice) return run.finishIssued(invoice);
     } catch (error) {
-      const refused = quotaRefusal(error);
-      if (!refused) throw run.fail(error);
-      run.noteError(error);
-      holding = steps.afterQuotaRefusal(refused);
-      run.backBeforePointOfNoReturn();
-      quotaEmpty = true;
+      throw run.fail(pastPointOfNoReturn(error, run.referenceCode));
     }
+    // SePay says the direct create's job failed for quota: nothing was committed under this code.
+    steps.moveToNextCode();
+    run.backBeforePointOfNoReturn();
+    holding = 'nothing';
+    quotaEmpty = true;
   }
 }
 
-/** The details of a quota refusal (nothing was issued), or undefined for any other failure. */
-function quotaRefusal(error: unknown): { job?: unknown; sent?: unknown } | undefined {
-  const refusal = typedFailure(error, FailureType.SepayQuotaExceeded);
-  return refusal && failureDetails(refusal);
+/**
+ * The failure a run ends with past the point of no return: its own type, and a message and details
+ * naming the reference code, whose issue request was sent and stays sent (a re-run follows it).
+ */
+function pastPointOfNoReturn(error: unknown, referenceCode: string): unknown {
+  const cause = toWorkflowFailure(error);
+  if (!(cause instanceof ApplicationFailure)) return cause;
+  return ApplicationFailure.create({
+    type: cause.type ?? FailureType.SepayUnavailable,
+    message: `${cause.message} (reference code ${referenceCode}: its issue was requested and is never undone; a new run of the key follows it)`,
+    nonRetryable: true,
+    details: [{ ...failureDetails(cause), referenceCode, issueRequested: true }],
+    cause,
+  });
 }
 
 /** The SePay steps of one run, each a typed activity call that keeps the run's state current. */
@@ -146,17 +168,26 @@ class InvoiceSteps {
    * corrected price, say) is deleted and the run moves to the next generation's code; an issued
    * invoice of other content ends the run.
    */
-  async prepare(): Promise<{ holding: Holding; quotaRemaining?: number }> {
+  async prepare(): Promise<Prepared> {
     for (;;) {
       this.run.enter('inspecting');
-      const { account, quotaRemaining, found } = await this.lookAtSepay({
+      const { workflowId, runId } = workflowInfo();
+      const { account, quotaRemaining, found, earlier } = await this.lookAtSepay({
         invoiceKey: this.input.invoiceKey,
         generation: this.run.generation,
         invoice: this.input.invoice,
         issuedDate: this.#issuedDate,
+        // Read once: later looks (after a stale draft was replaced) already know the earlier runs.
+        ...(!this.run.status.earlierRunsRecalled && { run: { workflowId, runId } }),
       });
       this.#account = account;
       this.run.created(account.providerAccountId, undefined);
+      if (earlier) {
+        this.run.recall(earlier.sent);
+        // An issued one is found at SePay below, and compared with what this run asks for.
+        if (earlier.completed?.result.outcome === 'cancelled') return { holding: 'settled', result: earlier.completed.result };
+        if (earlier.generation !== this.run.generation) this.run.useGeneration(earlier.generation);
+      }
       if (found.status === 'absent' && (await this.earlierCreateSettled())) continue;
       if (found.status === 'absent') return { holding: 'nothing', quotaRemaining };
       if (found.status === 'cancelled') throw cancelledAtSepay(found.referenceCode, found.invoiceNumber);
@@ -221,17 +252,43 @@ class InvoiceSteps {
   }
 
   /**
-   * What SePay holds after a quota refusal, which issued nothing: the draft (issue refused or its
-   * job failed), or nothing (a direct create refused; a direct create job that failed spent its
-   * code, so the next attempt uses the next generation).
+   * Whether an earlier run of the key sent this code's draft to be issued: its own record says so
+   * (runs from before the record: the client's hint, as those runs were started with).
    */
-  afterQuotaRefusal({ job, sent }: { job?: unknown; sent?: unknown }): Holding {
-    if (job === 'issue') return 'draft';
-    if (sent !== false && this.run.status.createTrackingCode) {
-      this.run.markSpent();
-      this.run.useGeneration(this.run.generation + 1);
+  earlierRunRequestedIssue(): boolean {
+    if (this.run.status.earlierRunsRecalled) return this.run.recorded()?.issueRequested === true;
+    return this.input.options.earlierRunRequestedIssue;
+  }
+
+  /** SePay says this code's create job failed: it made nothing, and the code is not used again. */
+  moveToNextCode(): void {
+    this.#draftMayExist = false;
+    this.run.markSpent();
+    this.run.useGeneration(this.run.generation + 1);
+  }
+
+  /**
+   * Creates the draft, waiting for quota (cancellably, before the point of no return) when SePay
+   * refuses the request or fails the job for quota: a refused request created nothing and is sent
+   * again under the same code; a failed job made nothing, and the next code is used.
+   */
+  async createDraft(): Promise<Holding> {
+    for (;;) {
+      let created: Holding | 'quota-failed';
+      try {
+        created = await this.create(true);
+      } catch (error) {
+        // Whoever sent a quota failure, waiting and sending the same code again is safe: SePay's 409 finds any draft.
+        const answer = typedFailure(error, FailureType.SepayQuotaExceeded) ? 'refused-quota' : 'failure';
+        if (decide('before', 'create', answer).action !== 'await-quota-same-code') throw error;
+        this.run.noteError(error);
+        await this.awaitQuota();
+        continue;
+      }
+      if (created !== 'quota-failed') return created;
+      this.moveToNextCode();
+      await this.awaitQuota();
     }
-    return 'nothing';
   }
 
   /**
@@ -240,8 +297,12 @@ class InvoiceSteps {
    * invoice it made is now visible; a failed job has spent the code: the next generation follows).
    */
   private async earlierCreateSettled(): Promise<boolean> {
-    const trackingCode = this.input.options.earlierCreateTrackingCode;
-    if (!trackingCode || this.#earlierCreateFollowed || this.run.generation !== this.input.options.referenceGeneration) return false;
+    const trackingCode = this.run.status.earlierRunsRecalled
+      ? this.run.recorded()?.createTrackingCode
+      : this.run.generation === this.input.options.referenceGeneration
+        ? this.input.options.earlierCreateTrackingCode
+        : undefined;
+    if (!trackingCode || this.#earlierCreateFollowed) return false;
     this.#earlierCreateFollowed = true;
     // Cancelled meanwhile, the run must still wait for that job and delete what it made.
     this.#draftMayExist = true;
@@ -253,22 +314,20 @@ class InvoiceSteps {
         referenceCode: this.run.referenceCode,
         trackingCode,
         acceptedLongAgo: true,
+        failedAsOutcome: true,
         ...this.#polling,
       });
     } catch (error) {
       if (isCancellation(error)) throw error;
       this.#draftMayExist = false;
       this.run.noteError(error);
-      // Anything but a failed job (SePay never knew that tracking code, say) leaves nothing to adopt.
+      // No answer about that job (SePay never knew its tracking code, say): nothing to adopt, and
+      // nothing learnt. Histories from before failed jobs were answers still replay their failure.
       if (!typedFailure(error, FailureType.SepayJobFailed)) return false;
       outcome = { status: 'gone', invoiceNumber: '' };
     }
-    if (outcome.status === 'gone') {
-      // Its create failed, or its draft was deleted since (the earlier run ended before saying so).
-      this.#draftMayExist = false;
-      this.run.markSpent();
-      this.run.useGeneration(this.run.generation + 1);
-    }
+    // Its create failed, or its draft was deleted since (the earlier run ended before saying so).
+    if (outcome.status === 'gone' || outcome.status === 'failed') this.moveToNextCode();
     return true;
   }
 
@@ -278,9 +337,15 @@ class InvoiceSteps {
     this.run.passPointOfNoReturn();
   }
 
-  /** Sends the create and waits for its job; what SePay then holds. */
-  async create(isDraft: boolean): Promise<Holding> {
+  /**
+   * Sends the create and waits for its job; what SePay then holds, or `quota-failed` when SePay
+   * reports the job failed for quota (nothing was made). Any other failed job ends the run.
+   */
+  async create(isDraft: boolean): Promise<Holding | 'quota-failed'> {
     this.run.enter('creating');
+    // Recorded before it goes out: its answer may be lost after SePay committed it.
+    this.run.sendingCreate();
+    if (!isDraft) this.run.sendingIssue();
     const creationTimeoutMs = msToNumber(this.input.options.creationTimeout);
     // A create request is never abandoned half-way: its outcome decides what compensation does.
     const created = await CancellationScope.nonCancellable(() =>
@@ -305,7 +370,20 @@ class InvoiceSteps {
     let status: JobOutcome['status'] | undefined = created.existingStatus;
     if (created.trackingCode) {
       this.run.enter('awaiting-creation');
-      status = (await this.#activities.awaitCreation.awaitCreation({ referenceCode: this.run.referenceCode, trackingCode: created.trackingCode, ...this.#polling })).status;
+      const outcome = await this.#activities.awaitCreation.awaitCreation({
+        referenceCode: this.run.referenceCode,
+        trackingCode: created.trackingCode,
+        failedAsOutcome: true,
+        ...this.#polling,
+      });
+      if (outcome.status === 'failed') {
+        this.#draftMayExist = false;
+        const { action } = decide(isDraft ? 'before' : 'past', 'await', outcome.quota ? 'job-failed-quota' : 'job-failed');
+        if (action === 'await-quota-next-code') return 'quota-failed';
+        if (action === 'spend-and-fail') this.run.markSpent();
+        throw createJobFailed(this.run.referenceCode, created.trackingCode, outcome.message);
+      }
+      status = outcome.status;
     }
     if (status === 'issued') {
       this.adoptIssued(this.run.generation);
@@ -318,6 +396,7 @@ class InvoiceSteps {
   async issue(): Promise<void> {
     const { referenceCode } = this.run;
     this.run.enter('issuing');
+    this.run.sendingIssue();
     const issued: IssueOutcome = await this.#activities.issue.issueInvoice({ referenceCode });
     if (issued.alreadyIssued) return;
     this.run.issuing(issued.trackingCode);
@@ -348,7 +427,8 @@ class InvoiceSteps {
       const trackingCode = this.run.status.createTrackingCode;
       if (trackingCode) {
         try {
-          await this.#activities.compensationWait.awaitCreation({ referenceCode, trackingCode, ...this.#polling });
+          // A job SePay reports failed made nothing: there is nothing to delete.
+          await this.#activities.compensationWait.awaitCreation({ referenceCode, trackingCode, failedAsOutcome: true, ...this.#polling });
         } catch (error) {
           this.run.noteError(error);
           // A failed create left nothing to delete. One still running past its deadline may yet

@@ -61,6 +61,23 @@ export type IssueInvoiceResult =
   | { outcome: 'issued'; invoice: IssuedInvoice; lateCancellation?: CancellationView }
   | { outcome: 'cancelled'; referenceCode: string; reason: string; draftDeleted: boolean };
 
+/**
+ * What the runs of one key sent to SePay under one reference code, and what SePay answered: the
+ * run's own record (kept in its status, read by later runs of the key from Temporal), never a
+ * caller's hint. Later runs decide from it and from what SePay holds now.
+ */
+export interface ReferenceCodeRecord {
+  referenceCode: string;
+  /** The create request was sent (its answer may have been lost: the code may be taken). */
+  createSent: boolean;
+  /** The job SePay accepted for that create, when its answer arrived. */
+  createTrackingCode?: string;
+  /** The issue request (or a direct create) was sent: this code is past the point of no return. */
+  issueRequested: boolean;
+  /** SePay will never take this code again: its draft deleted, or its create job failed. */
+  spent: boolean;
+}
+
 export interface InvoiceStatus {
   invoiceKey: string;
   stage: InvoiceStage;
@@ -77,6 +94,12 @@ export interface InvoiceStatus {
   lastError?: { type: FailureType | string; message: string };
   /** The fate of a draft this run deleted or could not delete, when that is worth telling. */
   draft?: string;
+  /** Every reference code of the key that this run or an earlier one sent something for. */
+  sent: ReferenceCodeRecord[];
+  /** True once `sent` includes what the key's earlier runs recorded (a later run can stop reading there). */
+  earlierRunsRecalled: boolean;
+  /** The last signal or update refused because its argument did not parse: it changed nothing. */
+  refusedMessage?: { name: string; problem: string };
   result?: IssueInvoiceResult;
 }
 

@@ -82,7 +82,7 @@ async function cliWith({ client = {}, sepay = {} }: { client?: Partial<CliClient
 describe('invoice CLI commands', () => {
   const status: InvoiceStatus = {
     invoiceKey: 'order-1', stage: 'awaiting-approval', mode: 'draft-then-issue', referenceCode: 'order-1',
-    pointOfNoReturn: false, approval: 'waiting', createTrackingCode: 'trk-1',
+    pointOfNoReturn: false, approval: 'waiting', createTrackingCode: 'trk-1', sent: [], earlierRunsRecalled: false,
   };
 
   it('status prints a summary, or the status itself with --json, and closes the connection', async () => {

@@ -8,7 +8,6 @@ import { failureType } from '../../client/failure-type.js';
 import { InvoiceClient } from '../../client/invoice-client.js';
 import { invoiceListQuery } from '../../client/invoice-listing.js';
 import { InvalidInvoiceInputError, validateIssueInput } from '../../client/issue-input.js';
-import { referenceGenerationAfter, type PreviousRun } from '../../client/reference-generation.js';
 import { FailureType } from '../../workflows/failure-types.js';
 import { type IssueInvoiceInput } from '../../workflows/input.js';
 import { sampleInvoice } from './sample-invoice.js';
@@ -51,23 +50,6 @@ describe('validateIssueInput', () => {
   it('returns the input with every option defaulted', () => {
     const input = validateIssueInput({ invoiceKey: 'order-1', invoice });
     expect(input.options).toMatchObject({ mode: 'draft-then-issue', approval: 'auto', referenceGeneration: 1 });
-  });
-});
-
-describe('referenceGenerationAfter', () => {
-  const run = (name: PreviousRun['status']['name'], memo?: Record<string, unknown>): PreviousRun => ({ status: { name }, memo });
-
-  it.each([
-    ['no earlier run', undefined, undefined],
-    ['a running run (the start attaches to it)', run('RUNNING', { referenceGeneration: 2, referenceCodeSpent: true }), undefined],
-    ['a completed run (the start is refused)', run('COMPLETED', { referenceGeneration: 1 }), undefined],
-    ['a failed run that kept its code', run('FAILED', { referenceGeneration: 1 }), 1],
-    ['a failed run that spent its code', run('FAILED', { referenceGeneration: 1, referenceCodeSpent: true }), 2],
-    ['a terminated run that never wrote its memo', run('TERMINATED'), 1],
-    ['a timed-out second generation that spent its code', run('TIMED_OUT', { referenceGeneration: 2, referenceCodeSpent: true }), 3],
-    ['a cancelled run with an unreadable memo', run('CANCELLED', { referenceGeneration: 'x' }), 1],
-  ])('after %s: %s', (_, previous, expected) => {
-    expect(referenceGenerationAfter(previous)).toBe(expected);
   });
 });
 

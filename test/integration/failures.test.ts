@@ -31,17 +31,18 @@ describe('typed failures', () => {
     expect(failure.message).toContain('item_name');
   });
 
-  it('SepayQuotaExceeded from SePay (403) is not a failure: the run waits in awaiting-quota until there is quota', async () => {
+  it('SepayQuotaExceeded from SePay (403) on a direct create is not a failure: the same create is asked again after a backoff', async () => {
     const key = uniqueKey('no-quota');
     // The worker's gauge still reads quota; SePay refuses anyway (a race with another system).
     await env.sim.addFault({ endpoint: 'create', kind: 'error', status: 403, code: 'QUOTA_EXCEEDED', times: 1 });
     const handle = await env.start(key, { mode: 'direct' });
     const result = await handle.result();
-    await saveHistory(handle, 'quota-refused-then-waited');
+    await saveHistory(handle, 'quota-refused-retried-in-place');
     expect(result.outcome).toBe('issued');
     const [atSepay] = (await env.sim.invoices()).invoices;
     expect(atSepay).toMatchObject({ reference_code: key, status: 'issued' });
-    expect(await scheduledActivities(handle)).toContain('awaitQuota');
+    // Past the point of no return the refusal is waited out inside the step: no step back, no second code.
+    expect(await scheduledActivities(handle)).toEqual(['createInvoice', 'awaitCreation', 'fetchInvoiceDetail']);
   });
 
   it('SepayRegistrationNotApproved when the tax authority has not approved the account', async () => {

@@ -1,0 +1,236 @@
+/**
+ * Issue #18's findings, each replayed against the real dev server, a real worker and the
+ * simulator: the run decides from what it sent and what SePay holds, never from a failure's type,
+ * a memo, a caller's hint or a malformed message. Every run here is a plain start
+ * (`client.workflow.start` with Temporal's default id policies), as any language would send it.
+ */
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { describe, expect, it } from 'vitest';
+import { FailureType } from '../../workflows/failure-types.js';
+import { approveIssuanceSignal, cancelInvoiceSignal, getInvoiceStatusQuery, requestCancellationUpdate } from '../../workflows/messages.js';
+import { workflowIdFor } from '../../workflows/reference-code.js';
+import { InvoiceClient } from '../../client/invoice-client.js';
+import { fastPolling, sampleInvoice, uniqueKey, useInvoiceTestEnv } from '../support/invoice-test-env.js';
+import { failureOf, waitForStage } from '../support/workflow-assertions.js';
+
+const env = useInvoiceTestEnv();
+
+async function waitForCancellation(handle: { query: (q: typeof getInvoiceStatusQuery) => Promise<{ cancellation?: unknown }> }): Promise<void> {
+  await expect.poll(async () => (await handle.query(getInvoiceStatusQuery)).cancellation, { timeout: 10_000, interval: 50 }).toBeDefined();
+}
+
+const QUOTA_JOB_MESSAGE = 'QUOTA_HAS_BEEN_USERD_UP: hạn ngạch hóa đơn đã hết';
+
+/** What SePay holds for the key now: drafts and issued invoices (not deleted drafts or failed creates). */
+async function invoicesOf(key: string) {
+  return (await env.sim.invoices()).invoices.filter(
+    (invoice) => (invoice.reference_code === key || invoice.reference_code.startsWith(`${key}~`)) && ['draft', 'issued'].includes(invoice.status),
+  );
+}
+
+async function historyLength(key: string): Promise<number> {
+  return ((await env.client.workflow.getHandle(workflowIdFor(key)).fetchHistory()).events ?? []).length;
+}
+
+describe('quota refusals past the point of no return', () => {
+  it('one 403 QUOTA_EXCEEDED on the issue request: the same draft is issued, no second code, no draft left', async () => {
+    const key = uniqueKey('issue-403');
+    await env.sim.addFault({ endpoint: 'issue', kind: 'error', status: 403, code: 'QUOTA_EXCEEDED', times: 1 });
+    const result = await (await env.start(key)).result();
+    expect(result).toMatchObject({ outcome: 'issued', invoice: { referenceCode: key } });
+    const held = await invoicesOf(key);
+    expect(held.map(({ reference_code, status }) => ({ reference_code, status }))).toEqual([{ reference_code: key, status: 'issued' }]);
+  });
+
+  it('403 BILLING_IS_UNPAID on every issue request for a while: one draft, requests backed off, then issued', async () => {
+    const key = uniqueKey('billing');
+    await env.sim.addFault({ endpoint: 'issue', kind: 'error', status: 403, code: 'BILLING_IS_UNPAID', times: 4 });
+    const before = await env.sim.stats();
+    const result = await (await env.start(key)).result();
+    expect(result).toMatchObject({ outcome: 'issued', invoice: { referenceCode: key } });
+    const after = await env.sim.stats();
+    expect(await invoicesOf(key)).toHaveLength(1);
+    // One create only: the refusals never made the run start over under another code.
+    expect((after.endpoints.create ?? 0) - (before.endpoints.create ?? 0)).toBe(1);
+    expect((after.endpoints.issue ?? 0) - (before.endpoints.issue ?? 0)).toBe(5);
+  });
+
+  it('issue jobs failing for quota while usage still shows quota: asked again with backoff, history flat', async () => {
+    const key = uniqueKey('issue-job-quota');
+    await env.sim.addFault({ endpoint: 'issue', kind: 'job-fail', message: QUOTA_JOB_MESSAGE, times: 3 });
+    const before = await env.sim.stats();
+    const result = await (await env.start(key)).result();
+    expect(result).toMatchObject({ outcome: 'issued', invoice: { referenceCode: key } });
+    const after = await env.sim.stats();
+    expect(await invoicesOf(key)).toHaveLength(1);
+    expect((after.endpoints.issue ?? 0) - (before.endpoints.issue ?? 0)).toBe(4);
+    // The same events as a run that met no refusal: the waits were retried in place.
+    expect(await historyLength(key)).toBeLessThanOrEqual(50);
+  });
+
+  it('a draft-create job failing for quota: nothing to delete, the run moves on and issues once', async () => {
+    const key = uniqueKey('create-job-quota');
+    await env.sim.addFault({ endpoint: 'create', kind: 'job-fail', message: QUOTA_JOB_MESSAGE, times: 1 });
+    const handle = await env.start(key);
+    const result = await handle.result();
+    expect(result).toMatchObject({ outcome: 'issued' });
+    const held = await invoicesOf(key);
+    expect(held.filter((invoice) => invoice.status === 'issued')).toHaveLength(1);
+    expect(held.filter((invoice) => invoice.status === 'draft')).toHaveLength(0);
+    const { sent } = await handle.query(getInvoiceStatusQuery);
+    expect(sent.find((record) => record.referenceCode === key)).toMatchObject({ createSent: true, spent: true });
+  });
+
+  it('direct mode, one quota unit, the create answer lost after SePay committed it: never cancelled, issued once', async () => {
+    const key = uniqueKey('direct-last-unit');
+    await env.sim.setQuota(1);
+    await env.sim.addFault({ endpoint: 'create', kind: 'drop-after-commit', times: 1 });
+    const handle = await env.start(key, { mode: 'direct' });
+    await handle.signal(cancelInvoiceSignal, { reason: 'changed my mind' });
+    const result = await handle.result();
+    expect(result.outcome).toBe('issued');
+    const held = await invoicesOf(key);
+    expect(held.map((invoice) => invoice.status)).toEqual(['issued']);
+    expect((await handle.query(getInvoiceStatusQuery)).cancellation?.outcome).toBe('too-late');
+  });
+});
+
+describe('failures anyone can send', () => {
+  it('a non-retryable SepayQuotaExceeded forged on the pending awaitIssuance: no second invoice, the failure names the code', async () => {
+    const key = uniqueKey('forged');
+    await env.sim.addFault({ endpoint: 'issue', kind: 'job-pending-forever' });
+    const handle = await env.start(key);
+    await waitForStage(handle, 'awaiting-issuance');
+    const history = await handle.fetchHistory();
+    const activityId = (history.events ?? [])
+      .map((event) => event.activityTaskScheduledEventAttributes)
+      .find((scheduled) => scheduled?.activityType?.name === 'awaitIssuance')?.activityId;
+    expect(activityId).toBeDefined();
+    await env.client.activity.fail(
+      { workflowId: workflowIdFor(key), runId: handle.firstExecutionRunId, activityId: activityId! },
+      ApplicationFailure.create({ type: FailureType.SepayQuotaExceeded, message: 'forged', nonRetryable: true }),
+    );
+    const failure = await failureOf(handle.result());
+    expect(failure.message).toContain(`reference code ${key}`);
+    await env.sim.clearFaults();
+    // A new run of the key follows the issue request that run sent: the same invoice, not a second.
+    const rerun = await (await env.start(key)).result();
+    expect(rerun).toMatchObject({ outcome: 'issued', invoice: { referenceCode: key } });
+    expect((await invoicesOf(key)).map((invoice) => invoice.status)).toEqual(['issued']);
+  });
+
+  it('a fake terminated run whose memo claims the issue was requested: a manual re-run still waits for approval', async () => {
+    const key = uniqueKey('fake-memo');
+    const first = await env.start(key, { approval: 'manual' });
+    await waitForStage(first, 'awaiting-approval');
+    await first.terminate('operator stopped it');
+    // Someone with Temporal access and no keys: a run under the key that no worker serves.
+    const fake = await env.client.workflow.start('issueInvoiceWorkflow', {
+      taskQueue: `nobody-${key}`,
+      workflowId: workflowIdFor(key),
+      args: [{ invoiceKey: key, invoice: sampleInvoice }],
+      memo: { referenceGeneration: 1, referenceCodeSpent: false, issueRequested: true },
+    });
+    await fake.terminate('fake');
+    // Through InvoiceClient, which used to read that memo and pass it on as a hint.
+    const invoices = new InvoiceClient({ client: env.client, taskQueue: env.taskQueue });
+    const rerun = (await invoices.issue(key, sampleInvoice, { ...fastPolling, approval: 'manual' })).handle;
+    await waitForStage(rerun, 'awaiting-approval');
+    expect((await invoicesOf(key)).map((invoice) => invoice.status)).toEqual(['draft']);
+    await rerun.signal(approveIssuanceSignal, { approvedBy: 'tester' });
+    expect(await rerun.result()).toMatchObject({ outcome: 'issued' });
+  });
+});
+
+describe('malformed messages change nothing and never fail a workflow task', () => {
+  it('signals with no or a wrong argument are recorded and ignored; the update is refused; a proper cancel then works', async () => {
+    const key = uniqueKey('malformed');
+    const handle = await env.start(key, { approval: 'manual' });
+    await waitForStage(handle, 'awaiting-approval');
+    const raw = env.client.workflow.getHandle(workflowIdFor(key));
+    await raw.signal('cancelInvoice');
+    await raw.signal('approveIssuance', 'yes please');
+    const refused = await raw.executeUpdate('requestCancellation', { args: [] }).then(() => undefined, (error: unknown) => error);
+    expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect(String((refused as WorkflowUpdateFailedError).cause?.message)).toMatch(/refused: .*expected object/);
+    const status = await handle.query(getInvoiceStatusQuery);
+    expect(status).toMatchObject({ stage: 'awaiting-approval', approval: 'waiting', refusedMessage: { name: 'approveIssuance' } });
+    expect(status.cancellation).toBeUndefined();
+    const answer = await handle.executeUpdate(requestCancellationUpdate, { args: [{ reason: 'customer withdrew' }] });
+    expect(answer).toMatchObject({ accepted: true });
+    expect(await handle.result()).toMatchObject({ outcome: 'cancelled', draftDeleted: true });
+    const tasksFailed = ((await handle.fetchHistory()).events ?? []).filter((event) => event.workflowTaskFailedEventAttributes).length;
+    expect(tasksFailed).toBe(0);
+  });
+});
+
+describe('re-runs need nothing from the caller', () => {
+  it('a plain start after an approval timeout moves to the next code by itself and issues', async () => {
+    const key = uniqueKey('approval-timeout');
+    const first = await env.start(key, { approval: 'manual', approvalTimeout: '2s' });
+    const failure = await failureOf(first.result());
+    expect(failure.type).toBe(FailureType.DeadlineExceeded);
+    expect(failure.message).not.toContain('referenceGeneration');
+    const rerun = await env.start(key);
+    const result = await rerun.result();
+    expect(result).toMatchObject({ outcome: 'issued', invoice: { referenceCode: `${key}~2` } });
+    expect((await rerun.query(getInvoiceStatusQuery)).earlierRunsRecalled).toBe(true);
+  });
+
+  it('a plain start after a completed cancel answers cancelled again and sends nothing', async () => {
+    const key = uniqueKey('cancelled-key');
+    const first = await env.start(key, { approval: 'manual' });
+    await waitForStage(first, 'awaiting-approval');
+    await first.signal(cancelInvoiceSignal, { reason: 'order cancelled' });
+    expect(await first.result()).toMatchObject({ outcome: 'cancelled' });
+    const before = await env.sim.stats();
+    const again = await (await env.start(key)).result();
+    expect(again).toMatchObject({ outcome: 'cancelled' });
+    const after = await env.sim.stats();
+    expect((after.endpoints.create ?? 0) - (before.endpoints.create ?? 0)).toBe(0);
+    expect(await invoicesOf(key)).toHaveLength(0);
+  });
+});
+
+describe('a run that followed an earlier create keeps it in its record', () => {
+  it('so the run after it can follow that create too: one invoice, under the first code', async () => {
+    const key = uniqueKey('followed');
+    // Create jobs stay Pending until released: each run in turn finds the create still processing.
+    await env.sim.setJobChecks(1_000_000, null);
+    const first = await env.start(key);
+    await waitForStage(first, 'awaiting-creation');
+    const { createTrackingCode } = await first.query(getInvoiceStatusQuery);
+    await first.terminate('stuck');
+    const second = await env.start(key);
+    await waitForStage(second, 'awaiting-creation');
+    await second.terminate('stuck again');
+    const third = await env.start(key);
+    await waitForStage(third, 'awaiting-creation');
+    expect((await third.query(getInvoiceStatusQuery)).sent).toContainEqual(expect.objectContaining({ referenceCode: key, createTrackingCode }));
+    await env.sim.setJobChecks(0, 100);
+    expect(await third.result()).toMatchObject({ outcome: 'issued', invoice: { referenceCode: key } });
+    expect(await invoicesOf(key)).toHaveLength(1);
+  });
+});
+
+describe('workflow cancel and the cancel signal mean the same in every stage', () => {
+  it('a workflow cancel while awaiting issuance, then an issue job failing for quota: issued, status says too late', async () => {
+    const key = uniqueKey('cancel-then-quota');
+    await env.sim.addFault({ endpoint: 'issue', kind: 'job-pending-forever', times: 1 });
+    const handle = await env.start(key);
+    await waitForStage(handle, 'awaiting-issuance');
+    await handle.cancel();
+    await waitForCancellation(handle);
+    // The held job is released into a quota failure: nothing issued, the draft still there.
+    await env.sim.setJobChecks(1_000_000, null);
+    await env.sim.clearFaults();
+    await env.sim.addFault({ endpoint: 'issue', kind: 'job-fail', message: QUOTA_JOB_MESSAGE, times: 1 });
+    await env.sim.setJobChecks(0, 100);
+    const result = await handle.result();
+    expect(result).toMatchObject({ outcome: 'issued', lateCancellation: { outcome: 'too-late', via: 'workflow-cancel' } });
+    const status = await handle.query(getInvoiceStatusQuery);
+    expect(status.cancellation?.outcome).toBe('too-late');
+    expect((await invoicesOf(key)).map((invoice) => invoice.status)).toEqual(['issued']);
+  });
+});
