@@ -34,6 +34,8 @@ export interface DevServerOptions {
 export interface DevServer {
   /** host:port of the frontend gRPC service. */
   address: string;
+  /** http://host:port of the frontend's HTTP API (grpc-gateway JSON, `/api/v1/...`). */
+  httpAddress: string;
   namespace: string;
   uiUrl?: string;
   metricsUrl: string;
@@ -118,6 +120,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   }
   return {
     address,
+    httpAddress: `http://127.0.0.1:${httpPort}`,
     namespace,
     uiUrl: uiPort !== undefined ? `http://127.0.0.1:${uiPort}` : undefined,
     metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,

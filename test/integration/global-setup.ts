@@ -6,6 +6,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     temporalAddress: string;
     temporalNamespace: string;
+    /** http://host:port of the server's HTTP API, for callers in other languages (test/languages/). */
+    temporalHttpAddress: string;
   }
 }
 
@@ -13,5 +15,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const server = await startDevServer({ log: (line) => console.log(line) });
   project.provide('temporalAddress', server.address);
   project.provide('temporalNamespace', server.namespace);
+  project.provide('temporalHttpAddress', server.httpAddress);
   return () => server.stop();
 }
