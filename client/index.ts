@@ -1,5 +1,5 @@
 /** The client side of the project: what business apps import. */
-export { InvoiceClient, type CancellationRequestOutcome, type InvoiceClientOptions, type InvoiceWorkflowHandle, type IssuedRun } from './invoice-client.js';
+export { InvoiceClient, TemporalUnreachableError, type CancellationRequestOutcome, type InvoiceClientOptions, type InvoiceWorkflowHandle, type IssuedRun } from './invoice-client.js';
 export { InvalidInvoiceInputError, validateIssueInput } from './issue-input.js';
 export { failureType } from './failure-type.js';
 export { type InvoiceListEntry } from './invoice-listing.js';

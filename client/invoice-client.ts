@@ -59,6 +59,19 @@ export interface IssuedRun {
 
 export type CancellationRequestOutcome = { accepted: true; stage: InvoiceStage } | { accepted: false; reason: string };
 
+/** Temporal did not answer at the address the configuration gave: the message names it, the cause says why. */
+export class TemporalUnreachableError extends Error {
+  override readonly name = 'TemporalUnreachableError';
+  readonly type = 'TemporalUnreachable';
+  constructor(
+    readonly address: string,
+    readonly namespace: string,
+    cause: unknown,
+  ) {
+    super(`cannot connect to Temporal at ${address} (namespace ${namespace}; TEMPORAL_ADDRESS or the profile): ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
 export class InvoiceClient {
   readonly client: Client;
   readonly taskQueue: string;
@@ -75,7 +88,10 @@ export class InvoiceClient {
   static async connect(env: Record<string, string | undefined> = process.env): Promise<InvoiceClient> {
     const { connectionOptions, namespace } = temporalConnectConfig(env);
     const dataConverter = dataConverterFromEnv(env);
-    const connection = await Connection.connect(connectionOptions);
+    const address = connectionOptions.address ?? 'localhost:7233';
+    const connection = await Connection.connect(connectionOptions).catch((error: unknown) => {
+      throw new TemporalUnreachableError(address, namespace, error);
+    });
     return new InvoiceClient({ client: new Client({ connection, namespace, dataConverter }), taskQueue: env.SEPAY_TASK_QUEUE || undefined });
   }
 

@@ -41,6 +41,9 @@ export interface HttpRequest<S extends z.ZodType> {
   signal?: AbortSignal;
 }
 
+/** The token endpoint: a POST that changes nothing at SePay. */
+export const TOKEN_ROUTE = '/v1/token';
+
 const DEFAULT_TIMEOUT_MS = 15_000;
 const DEFAULT_USER_AGENT = 'sepay-einvoice-temporal';
 
@@ -92,7 +95,7 @@ export class HttpTransport {
         kind: timedOut ? 'timeout' : 'network',
         endpoint,
         code: timedOut ? ClientErrorCode.TIMEOUT : ClientErrorCode.NETWORK_ERROR,
-        message: `${what}; the request may have been committed`,
+        message: `${what}; ${changesState(request.method, request.route) ? 'the request may have been committed' : 'nothing was changed at SePay by this request'}`,
       });
     } finally {
       deadline.clear();
@@ -190,4 +193,13 @@ function describeCauses(error: unknown): string {
     parts.push(typeof code === 'string' ? `${e.message} (${code})` : e.message);
   }
   return parts.join(': ') || String(error);
+}
+
+/**
+ * Only a request that changes an invoice can have been committed unseen; a read or the token
+ * request changes nothing, and saying otherwise sent operators looking for invoices that a
+ * SePay they could not reach had never created.
+ */
+function changesState(method: HttpRequest<z.ZodType>['method'], route: string): boolean {
+  return method === 'POST' && route !== TOKEN_ROUTE;
 }

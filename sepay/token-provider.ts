@@ -6,7 +6,7 @@
  * saw the same stale token. Credentials and tokens live in `#private` fields, so they never show
  * up in `JSON.stringify`, `util.inspect` or error messages.
  */
-import { HttpTransport, type TransportOptions } from './http.js';
+import { HttpTransport, TOKEN_ROUTE, type TransportOptions } from './http.js';
 import { TokenData } from './schemas.js';
 
 export interface TokenProviderOptions extends TransportOptions {
@@ -68,7 +68,7 @@ export class TokenProvider {
     const requestedAt = this.#now();
     const data = await this.#http.request({
       method: 'POST',
-      route: '/v1/token',
+      route: TOKEN_ROUTE,
       authorization: this.#basicAuthorization,
       data: TokenData,
     });

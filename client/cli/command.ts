@@ -24,6 +24,8 @@ export interface CliContext {
   temporal(): Promise<CliClient>;
   /** A SePay client from the SEPAY_* variables; throws naming each one missing or invalid. */
   sepay(): CliSepay;
+  /** A line on stderr while the command works (what it waits for), outside `--json`'s one document. */
+  notice(text: string): void;
 }
 
 export interface Output {

@@ -11,20 +11,22 @@ import { optionalString, positiveInteger, readJsonFile, requiredInvoiceKey, requ
 import { type CliClient, type Command } from './command.js';
 import { listText, resultText, runText, statusText } from './format.js';
 import { UsageError } from './usage-error.js';
+import { DEFAULT_ANSWER_WAIT_MS, DEFAULT_OUTCOME_WAIT_MS, boundText, waitBound, waitOnWorker, waitTimeoutOption } from './waiting.js';
 
 const key = { key: { type: 'string' } } as const;
 
 const issue: Command = {
-  usage: '--key K --file invoice.json [--mode draft-then-issue|direct] [--approval auto|manual] [--wait]',
-  summary: 'issue an invoice (the file holds the SePay create body without reference_code/is_draft)',
-  options: { ...key, file: { type: 'string' }, mode: { type: 'string' }, approval: { type: 'string' }, wait: { type: 'boolean' } },
+  usage: '--key K --file invoice.json [--mode draft-then-issue|direct] [--approval auto|manual] [--wait [--wait-timeout 10m]]',
+  summary: `issue an invoice (the file holds the SePay create body without reference_code/is_draft); --wait waits for the outcome (at most ${boundText({ ms: DEFAULT_OUTCOME_WAIT_MS })} unless --wait-timeout)`,
+  options: { ...key, file: { type: 'string' }, mode: { type: 'string' }, approval: { type: 'string' }, wait: { type: 'boolean' }, ...waitTimeoutOption },
   async prepare(values) {
+    const bound = waitBound(values, DEFAULT_OUTCOME_WAIT_MS);
     const invoiceKey = requiredString(values, 'key');
     const invoice = await readJsonFile(values, 'file');
     const options = { mode: optionalString(values, 'mode'), approval: optionalString(values, 'approval') };
     // Every problem (file content and options) is reported now, before connecting.
     const input = validateIssueInput({ invoiceKey, invoice, options });
-    return async ({ temporal }) => {
+    return async ({ temporal, notice }) => {
       const client = await temporal();
       // Only the chosen options: an explicit referenceGeneration would stop the client choosing it.
       const { workflowId, runId, existing, handle } = await client.issue(input.invoiceKey, input.invoice, {
@@ -33,51 +35,95 @@ const issue: Command = {
       });
       const run = { workflowId, runId, existing };
       if (values.wait !== true) return { json: run, text: runText(invoiceKey, run) };
-      const result = await handle.result();
+      const result = await waitOnWorker(client, notice, {
+        what: `the outcome of invoice ${invoiceKey}`,
+        bound,
+        needsPoller: false,
+        afterTimeout: 'the run goes on; `result` or `status` follows it',
+        operation: () => handle.result(),
+      });
       return { json: { ...run, result }, text: `${runText(invoiceKey, run)}\n${resultText(result)}` };
     };
   },
 };
 
-/** A command that reads one thing about one invoice and prints it. */
-function readCommand<T>(summary: string, read: (client: CliClient, invoiceKey: string) => Promise<T>, text: (value: T) => string): Command {
+interface Reading<T> {
+  summary: string;
+  /** What the command waits for, as its messages say it. */
+  what: (invoiceKey: string) => string;
+  defaultWaitMs: number;
+  /** A query must find a worker first; an outcome is awaited even while none polls. */
+  needsPoller: boolean;
+  read: (client: CliClient, invoiceKey: string) => Promise<T>;
+  text: (value: T) => string;
+}
+
+/** A command that reads one thing about one invoice from a worker or a run's end, and prints it. */
+function readCommand<T>({ summary, what, defaultWaitMs, needsPoller, read, text }: Reading<T>): Command {
   return {
-    usage: '--key K',
-    summary,
-    options: key,
+    usage: '--key K [--wait-timeout DURATION]',
+    summary: `${summary} (gives up after ${boundText({ ms: defaultWaitMs })} unless --wait-timeout)`,
+    options: { ...key, ...waitTimeoutOption },
     prepare(values) {
       const invoiceKey = requiredInvoiceKey(values);
-      return async ({ temporal }) => {
-        const value = await read(await temporal(), invoiceKey);
+      const bound = waitBound(values, defaultWaitMs);
+      return async ({ temporal, notice }) => {
+        const client = await temporal();
+        const value = await waitOnWorker(client, notice, {
+          what: what(invoiceKey),
+          bound,
+          needsPoller,
+          afterTimeout: needsPoller ? 'the query was withdrawn' : 'the run goes on; run `result` again to follow it',
+          operation: () => read(client, invoiceKey),
+        });
         return { json: value, text: text(value) };
       };
     },
   };
 }
 
-const status = readCommand("show an invoice's stage, codes, last error and result", (client, invoiceKey) => client.getStatus(invoiceKey), statusText);
+const status = readCommand({
+  summary: "show an invoice's stage, codes, last error and result",
+  what: (invoiceKey) => `the answer to query getInvoiceStatus of invoice ${invoiceKey}`,
+  defaultWaitMs: DEFAULT_ANSWER_WAIT_MS,
+  needsPoller: true,
+  read: (client, invoiceKey) => client.getStatus(invoiceKey),
+  text: statusText,
+});
 
-const result = readCommand(
-  'wait for the outcome (exit 1 with the failure type when the invoice failed)',
-  (client, invoiceKey) => client.result(invoiceKey),
-  resultText,
-);
+const result = readCommand({
+  summary: 'wait for the outcome (exit 1 with the failure type when the invoice failed)',
+  what: (invoiceKey) => `the outcome of invoice ${invoiceKey}`,
+  defaultWaitMs: DEFAULT_OUTCOME_WAIT_MS,
+  needsPoller: false,
+  read: (client, invoiceKey) => client.result(invoiceKey),
+  text: resultText,
+});
 
 const cancel: Command = {
-  usage: '--key K --reason R [--update]',
-  summary: 'cancel before issuance; --update waits for accepted/rejected (exit 1 when rejected)',
-  options: { ...key, reason: { type: 'string' }, update: { type: 'boolean' } },
+  usage: '--key K --reason R [--update [--wait-timeout 60s]]',
+  summary: `cancel before issuance; --update waits for accepted/rejected (exit 1 when rejected; gives up after ${boundText({ ms: DEFAULT_ANSWER_WAIT_MS })} unless --wait-timeout)`,
+  options: { ...key, reason: { type: 'string' }, update: { type: 'boolean' }, ...waitTimeoutOption },
   prepare(values) {
     const invoiceKey = requiredInvoiceKey(values);
     const reason = requiredString(values, 'reason');
+    const bound = waitBound(values, DEFAULT_ANSWER_WAIT_MS);
     if (values.update !== true) {
       return async ({ temporal }) => {
         await (await temporal()).cancel(invoiceKey, reason);
         return { json: { signalled: true }, text: `Cancel sent to invoice ${invoiceKey}; \`status\` shows whether it was in time.` };
       };
     }
-    return async ({ temporal }) => {
-      const answer = await (await temporal()).requestCancellation(invoiceKey, reason);
+    return async ({ temporal, notice }) => {
+      const client = await temporal();
+      const answer = await waitOnWorker(client, notice, {
+        what: `the answer to update requestCancellation of invoice ${invoiceKey}`,
+        bound,
+        // Sent only once a worker polls: the server would hold it and apply it whenever one returned.
+        needsPoller: true,
+        afterTimeout: 'the request stays with Temporal and may still be applied if a worker takes it up: `status` shows whether it was',
+        operation: () => client.requestCancellation(invoiceKey, reason),
+      });
       const text = answer.accepted ? `Cancellation accepted at stage ${answer.stage}.` : `Cancellation rejected: ${answer.reason}`;
       return { json: answer, text, exitCode: answer.accepted ? 0 : 1 };
     };

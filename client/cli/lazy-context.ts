@@ -9,12 +9,13 @@ export interface Connectors {
   sepay(): CliSepay;
 }
 
-export function lazyContext(connectors: Connectors): { context: CliContext; close(): Promise<void> } {
+export function lazyContext(connectors: Connectors & { stderr(text: string): void }): { context: CliContext; close(): Promise<void> } {
   let temporal: ReturnType<Connectors['connect']> | undefined;
   let sepay: CliSepay | undefined;
   const context: CliContext = {
     temporal: () => (temporal ??= connectors.connect()),
     sepay: () => (sepay ??= connectors.sepay()),
+    notice: (text) => connectors.stderr(text),
   };
   const close = async () => {
     // A connection that failed to open has nothing to close.

@@ -7,11 +7,13 @@ import { parseArgs } from 'node:util';
 import { SepayError } from '../../sepay/errors.js';
 import { failureType } from '../failure-type.js';
 import { InvalidInvoiceInputError } from '../issue-input.js';
+import { TemporalUnreachableError } from '../invoice-client.js';
 import { SepayConnectionError } from '../sepay-connection.js';
 import { type Values } from './args.js';
 import { commands, type Command, type Output } from './commands.js';
 import { lazyContext, type Connectors } from './lazy-context.js';
 import { UsageError } from './usage-error.js';
+import { NoWorkerPollingError, WaitTimedOutError } from './waiting.js';
 
 export interface CliIo extends Connectors {
   stdout(text: string): void;
@@ -101,6 +103,10 @@ function describeFailure(error: unknown): Failure {
     return { exitCode: 2, type: error.type, message: 'invalid invoice input', issues: error.issues };
   }
   if (error instanceof SepayConnectionError) return { exitCode: 2, type: 'SepayNotConfigured', message: error.message, issues: error.problems };
+  // Our own typed errors: their message is the whole story; the SDK's cause would hide it.
+  if (error instanceof WaitTimedOutError || error instanceof NoWorkerPollingError || error instanceof TemporalUnreachableError) {
+    return { exitCode: 1, type: error.type, message: error.message };
+  }
   if (error instanceof SepayError) return { exitCode: 1, type: error.name, code: error.code, message: error.message };
   // The SDK wraps the workflow's own failure; its innermost cause carries the useful message.
   let cause = error;

@@ -10,6 +10,7 @@ import { applySchedules, ScheduleSettingsError, scheduleSettingsFromEnv } from '
 import { optionalString, type Values } from './args.js';
 import { type Command } from './command.js';
 import { UsageError } from './usage-error.js';
+import { DEFAULT_OUTCOME_WAIT_MS, boundText, waitBound, waitOnWorker, waitTimeoutOption } from './waiting.js';
 
 const schedulesApply: Command = {
   usage: '',
@@ -28,9 +29,10 @@ const schedulesApply: Command = {
 };
 
 const reconcile: Command = {
-  usage: '[--since YYYY-MM-DD] [--draft-age-hours N] [--delete-orphan-drafts --no-dry-run]',
-  summary: "compare SePay's invoice list with the invoice runs now and wait for the report (a dry run unless --no-dry-run)",
+  usage: '[--since YYYY-MM-DD] [--draft-age-hours N] [--delete-orphan-drafts --no-dry-run] [--wait-timeout 10m]',
+  summary: `compare SePay's invoice list with the invoice runs now and wait for the report (a dry run unless --no-dry-run; gives up waiting after ${boundText({ ms: DEFAULT_OUTCOME_WAIT_MS })} unless --wait-timeout)`,
   options: {
+    ...waitTimeoutOption,
     since: { type: 'string' },
     'draft-age-hours': { type: 'string' },
     'delete-orphan-drafts': { type: 'boolean' },
@@ -38,8 +40,10 @@ const reconcile: Command = {
   },
   prepare(values) {
     const input = reconciliationInput(values);
-    return async ({ temporal }) => {
-      const { client, taskQueue } = await temporal();
+    const bound = waitBound(values, DEFAULT_OUTCOME_WAIT_MS);
+    return async ({ temporal, notice }) => {
+      const invoices = await temporal();
+      const { client, taskQueue } = invoices;
       const handle = await client.workflow.start<typeof reconciliationWorkflow>('reconciliationWorkflow', {
         taskQueue,
         workflowId: `sepay-reconciliation-cli-${randomUUID()}`,
@@ -47,7 +51,13 @@ const reconcile: Command = {
         staticSummary: `SePay invoices reconciled with their runs (on demand${input.dryRun === false ? '' : ', dry run'})`,
       });
       // Follows the run through its continue-as-new chain to the last one's result.
-      const result = await handle.result();
+      const result = await waitOnWorker(invoices, notice, {
+        what: `the report of reconciliation ${handle.workflowId}`,
+        bound,
+        needsPoller: false,
+        afterTimeout: `the run goes on: \`temporal workflow result --workflow-id ${handle.workflowId}\` follows it`,
+        operation: () => handle.result(),
+      });
       return { json: { workflowId: handle.workflowId, ...result }, text: reconciliationText(result) };
     };
   },

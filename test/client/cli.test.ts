@@ -18,6 +18,7 @@ import { SepayError } from '../../sepay/errors.js';
 import { type ProviderAccountDetail } from '../../sepay/schemas.js';
 import { quotaToppedUpSignal, type InvoiceStatus, type IssueInvoiceResult } from '../../workflows/messages.js';
 import { InvoiceReferenceCode } from '../../workflows/search-attributes.js';
+import { taskQueueStub } from './task-queue-stub.js';
 
 const repo = new URL('../../', import.meta.url).pathname;
 const tsx = join(repo, 'node_modules/.bin/tsx');
@@ -51,6 +52,18 @@ describe('invoice CLI process', () => {
     expect(error.issues.map((issue) => issue.split(':')[0])).toEqual(['invoice.currency', 'invoice.buyer', 'invoice.items', 'options.mode']);
   });
 
+  it('prints one JSON document through npm with -s, as the README says to run it (issue #20)', { timeout: 30_000 }, async () => {
+    const readme = await readFile(join(repo, 'README.md'), 'utf8');
+    expect(readme).toContain('npm run -s invoice -- list --json');
+    // Every npm form of the CLI in the README is the silent one: npm's banner would precede the JSON.
+    expect(readme.match(/npm run invoice\b/g) ?? []).toEqual([]);
+    const env = { ...process.env, TEMPORAL_ADDRESS: '127.0.0.1:1' };
+    const { stdout } = await promisify(execFile)('npm', ['run', '-s', 'invoice', '--', 'status', '--key', 'bad key', '--json'], { cwd: repo, env }).catch(
+      (error: { stdout: string }) => error,
+    );
+    expect((JSON.parse(stdout) as { error: { type: string } }).error.type).toBe('Usage');
+  });
+
   it('prints help with exit code 0', async () => {
     const { code, stdout } = await cliProcess('--help');
     expect(code).toBe(0);
@@ -69,7 +82,9 @@ async function cliWith({ client = {}, sepay = {} }: { client?: Partial<CliClient
   const out: string[] = [];
   const err: string[] = [];
   const close = vi.fn(async () => undefined);
-  const connect = vi.fn(async () => ({ ...(client as CliClient), close }));
+  // A worker polls unless the test's client says otherwise.
+  const temporal = { client: taskQueueStub().client, taskQueue: 'sepay-einvoice', ...client } as CliClient;
+  const connect = vi.fn(async () => ({ ...temporal, close }));
   const code = await runCli(args, {
     stdout: (text) => out.push(text),
     stderr: (text) => err.push(text),

@@ -9,6 +9,7 @@ import { type CliClient } from '../../client/cli/command.js';
 import { runCli } from '../../client/cli/run.js';
 import { SCHEDULE_IDS } from '../../client/schedules.js';
 import { noFindings, type ReconciliationResult } from '../../workflows/reconciliation-report.js';
+import { taskQueueStub } from './task-queue-stub.js';
 
 async function cli(client: Partial<CliClient>, ...args: string[]) {
   const out: string[] = [];
@@ -66,7 +67,7 @@ describe('schedules apply', () => {
 describe('reconcile', () => {
   it('starts a dry run by default, waits for it and prints counts and findings', async () => {
     const start = vi.fn(async () => ({ workflowId: 'w', result: async () => report }));
-    const { code, stdout } = await cli({ client: { workflow: { start } } as never }, 'reconcile', '--since', '2026-03-01');
+    const { code, stdout } = await cli({ client: taskQueueStub(undefined, { workflow: { start } }).client as never }, 'reconcile', '--since', '2026-03-01');
     expect(code).toBe(0);
     expect(start).toHaveBeenCalledWith('reconciliationWorkflow', expect.objectContaining({ taskQueue: 'invoices', args: [{ since: '2026-03-01', deleteOrphanDrafts: false, dryRun: true }] }));
     expect(stdout).toContain('150 SePay invoice(s) on 2 page(s), 1 finding(s)');
@@ -75,7 +76,7 @@ describe('reconcile', () => {
 
   it('deletes only with both flags, and prints the result as one JSON document', async () => {
     const start = vi.fn(async () => ({ workflowId: 'w', result: async () => report }));
-    const { stdout } = await cli({ client: { workflow: { start } } as never }, 'reconcile', '--delete-orphan-drafts', '--no-dry-run', '--json');
+    const { stdout } = await cli({ client: taskQueueStub(undefined, { workflow: { start } }).client as never }, 'reconcile', '--delete-orphan-drafts', '--no-dry-run', '--json');
     expect(start).toHaveBeenCalledWith('reconciliationWorkflow', expect.objectContaining({ args: [expect.objectContaining({ deleteOrphanDrafts: true, dryRun: false })] }));
     expect(JSON.parse(stdout)).toMatchObject({ workflowId: 'w', counts: { manual: 1 } });
   });

@@ -136,11 +136,27 @@ describe('error mapping', () => {
     expect(error.message).toContain('response body is not JSON');
   });
 
-  it('times out a request that gets no answer', async () => {
+  it('times out a request that gets no answer; a read says it changed nothing', async () => {
     answer = () => {}; // never answers
     const error = await failure(newClient({ timeoutMs: 100 }).getUsage());
     expect(error).toMatchObject({ kind: 'timeout', status: undefined, code: 'TIMEOUT', retryable: true });
+    expect(error.message).not.toContain('may have been committed');
+    expect(error.message).toContain('nothing was changed at SePay');
+  });
+
+  it('a create that gets no answer may have been committed', async () => {
+    answer = () => {};
+    const error = await failure(newClient({ timeoutMs: 100 }).createInvoice(invoice));
     expect(error.message).toContain('may have been committed');
+  });
+
+  it('an unreachable SePay at token time does not say the token request may have been committed (issue #20)', async () => {
+    // Nothing listens on port 1: the token request is refused before anything is sent.
+    const unreachable = new SepayClient({ environment: { baseUrl: 'http://127.0.0.1:1' }, ...CREDENTIALS, timeoutMs: 2_000 } as SepayClientOptions);
+    const error = await failure(unreachable.getUsage());
+    expect(error).toMatchObject({ kind: 'network', endpoint: 'POST /v1/token', code: 'NETWORK_ERROR' });
+    expect(error.message).not.toContain('may have been committed');
+    expect(error.message).toContain('nothing was changed at SePay');
   });
 
   it('reports a dropped connection as a network error', async () => {
