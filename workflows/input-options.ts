@@ -62,11 +62,16 @@ export const OptionsObjectSchema = z.strictObject({
   issuanceTimeout: DurationSchema.default('24 hours'),
   /** How long the invoice may wait for SePay quota (stage awaiting-quota) before it fails. */
   quotaTimeout: DurationSchema.default('7 days'),
-  /** First and longest pause between two status checks of a SePay job. */
-  pollInitialInterval: DurationSchema.default('2 seconds'),
-  pollMaximumInterval: DurationSchema.default('1 minute'),
+  /**
+   * First and longest pause between two status checks of a SePay job. Unset, each takes its
+   * default shrunk to fit the shortest wait it belongs to (`POLL_DEFAULTS`, `resolvePolling`).
+   */
+  pollInitialInterval: DurationSchema.optional().describe('Default "2 seconds", or pollMaximumInterval when that is shorter.'),
+  pollMaximumInterval: DurationSchema.optional().describe(
+    'Default "1 minute" (or pollInitialInterval when that is longer), shortened to the shortest of creationTimeout, issuanceTimeout and quotaTimeout.',
+  ),
   /** How long the first check of a job keeps checking at the initial interval before backing off (at most 1 hour). */
-  pollFastPhase: DurationSchema.default('30 seconds'),
+  pollFastPhase: DurationSchema.optional().describe('At most 1 hour. Default "30 seconds", shortened to the shorter of creationTimeout and issuanceTimeout.'),
   /**
    * Bumped by the client when an earlier run for the same key spent its reference code (a failed
    * create job or a deleted draft): SePay never accepts a reference code twice.
@@ -103,6 +108,10 @@ type DurationOption =
  */
 export const DURATION_ORDER: readonly (readonly [DurationOption, DurationOption])[] = [
   ['pollInitialInterval', 'pollMaximumInterval'],
+  // Implied by the pairs below when the maximum is set; said on its own when the maximum is left to fit.
+  ['pollInitialInterval', 'creationTimeout'],
+  ['pollInitialInterval', 'issuanceTimeout'],
+  ['pollInitialInterval', 'quotaTimeout'],
   ['pollMaximumInterval', 'creationTimeout'],
   ['pollMaximumInterval', 'issuanceTimeout'],
   ['pollFastPhase', 'creationTimeout'],
@@ -110,18 +119,71 @@ export const DURATION_ORDER: readonly (readonly [DurationOption, DurationOption]
   ['pollMaximumInterval', 'quotaTimeout'],
 ];
 
-export const IssueInvoiceOptionsSchema = OptionsObjectSchema.superRefine((options, context) => {
+/**
+ * What an unset polling option becomes when nothing it belongs to is shorter. A caller who sets
+ * `creationTimeout: "30 seconds"` means a short wait with polling to match, not a refusal because
+ * a default they never chose (`pollMaximumInterval`, 1 minute) is longer (issue #20).
+ */
+export const POLL_DEFAULTS = { pollInitialInterval: '2 seconds', pollMaximumInterval: '1 minute', pollFastPhase: '30 seconds' } as const;
+
+type Duration = z.output<typeof DurationSchema>;
+type OptionsObject = z.output<typeof OptionsObjectSchema>;
+export type ResolvedOptions = Omit<OptionsObject, keyof typeof POLL_DEFAULTS> & Record<keyof typeof POLL_DEFAULTS, Duration>;
+
+/** The shortest of `values` by what they last; the value itself, as given, so the parsed input reads as the caller wrote it. */
+function shortest(values: readonly Duration[]): Duration {
+  return values.reduce((best, value) => ((durationMs(value) ?? Infinity) < (durationMs(best) ?? Infinity) ? value : best));
+}
+
+/**
+ * The polling options with every unset one filled: its default, shrunk to the shortest wait (or
+ * the caller's own interval) it must fit in, and a maximum grown to an initial interval the caller
+ * set above the default. Set values are kept as given. Deterministic: the result, parsed again
+ * (the workflow re-parses its input), is itself.
+ */
+export function resolvePolling(options: OptionsObject): ResolvedOptions {
+  const given = { pollInitialInterval: options.pollInitialInterval, pollMaximumInterval: options.pollMaximumInterval, pollFastPhase: options.pollFastPhase };
+  const waits = [options.creationTimeout, options.issuanceTimeout];
+  const pollMaximumInterval =
+    given.pollMaximumInterval ??
+    shortest([
+      // An initial interval the caller set above the default maximum makes its own maximum.
+      given.pollInitialInterval !== undefined && (durationMs(given.pollInitialInterval) ?? 0) > (durationMs(POLL_DEFAULTS.pollMaximumInterval) ?? 0)
+        ? given.pollInitialInterval
+        : POLL_DEFAULTS.pollMaximumInterval,
+      ...waits,
+      options.quotaTimeout,
+    ]);
+  return {
+    ...options,
+    pollInitialInterval: given.pollInitialInterval ?? shortest([POLL_DEFAULTS.pollInitialInterval, pollMaximumInterval]),
+    pollMaximumInterval,
+    pollFastPhase: given.pollFastPhase ?? shortest([POLL_DEFAULTS.pollFastPhase, ...waits]),
+  };
+}
+
+/** The rules that relate the options, over resolved values: what is left are choices of the caller that contradict each other. */
+function orderProblems(options: ResolvedOptions, given: OptionsObject): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
   const fastPhaseMs = durationMs(options.pollFastPhase);
-  if (fastPhaseMs !== undefined && fastPhaseMs > MAX_POLL_FAST_PHASE_MS) {
-    context.addIssue({ code: 'custom', path: ['pollFastPhase'], message: 'at most 1 hour' });
-  }
+  if (fastPhaseMs !== undefined && fastPhaseMs > MAX_POLL_FAST_PHASE_MS) problems.push({ path: 'pollFastPhase', message: 'at most 1 hour' });
+  const reported = new Set<string>();
   for (const [shorter, longer] of DURATION_ORDER) {
+    // A polling option left unset was made to fit: a conflict with it is one with a wait, said there.
+    if (longer in POLL_DEFAULTS && given[longer as keyof typeof POLL_DEFAULTS] === undefined) continue;
     const [shorterMs, longerMs] = [durationMs(options[shorter]), durationMs(options[longer])];
     if (shorterMs === undefined || longerMs === undefined || shorterMs <= longerMs) continue;
-    context.addIssue({
-      code: 'custom',
-      path: [shorter],
-      message: `must not be longer than options.${longer} (${String(options[shorter])} > ${String(options[longer])})`,
-    });
+    // One problem per option is enough to say what to change.
+    if (reported.has(shorter)) continue;
+    reported.add(shorter);
+    problems.push({ path: shorter, message: `must not be longer than options.${longer} (${String(options[shorter])} > ${String(options[longer])})` });
   }
+  return problems;
+}
+
+export const IssueInvoiceOptionsSchema = OptionsObjectSchema.transform((options, context): ResolvedOptions => {
+  const resolved = resolvePolling(options);
+  const problems = orderProblems(resolved, options);
+  for (const { path, message } of problems) context.addIssue({ code: 'custom', path: [path], message, input: options });
+  return problems.length === 0 ? resolved : z.NEVER;
 });

@@ -202,6 +202,8 @@ describe('options that Temporal would refuse, or that contradict each other', ()
     ['pollMaximumInterval', 'issuanceTimeout', { pollMaximumInterval: '2h', issuanceTimeout: '1h' }, '2h > 1h'],
     ['pollFastPhase', 'creationTimeout', { pollFastPhase: '1 minute', pollMaximumInterval: '10s', creationTimeout: 30_000 }, '1 minute > 30000'],
     ['pollFastPhase', 'issuanceTimeout', { pollFastPhase: '50 minutes', issuanceTimeout: '45 minutes' }, '50 minutes > 45 minutes'],
+    // With the maximum unset it fits the wait, and the first pause is what contradicts the wait.
+    ['pollInitialInterval', 'creationTimeout', { pollInitialInterval: '10 minutes', creationTimeout: '5 minutes' }, '10 minutes > 5 minutes'],
   ])('refuses %s longer than %s, naming both', (shorter, longer, options, values) => {
     const input = validInput();
     input.options = options;
@@ -227,6 +229,12 @@ describe('options that Temporal would refuse, or that contradict each other', ()
     const input = validInput();
     input.options = { pollFastPhase: '2 hours' };
     expect(issuesOf(input)).toEqual(['options.pollFastPhase: at most 1 hour']);
+  });
+
+  it('accepts a short wait alone, fitting the polling defaults to it (issue #20)', () => {
+    const input = validInput();
+    input.options = { creationTimeout: '30 seconds' };
+    expect(accepted(input).options).toMatchObject({ creationTimeout: '30 seconds', pollMaximumInterval: '30 seconds', pollFastPhase: '30 seconds', pollInitialInterval: '2 seconds' });
   });
 
   it('accepts the defaults and the fast polling the tests use', () => {
