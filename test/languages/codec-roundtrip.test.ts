@@ -5,8 +5,10 @@
  * another workflow and a tampered one in the same way.
  */
 import { execFile } from 'node:child_process';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { defaultPayloadConverter, type Payload, type SerializationContext } from '@temporalio/common';
+import proto from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { AesGcmPayloadCodec, ENCRYPTED_ENCODING } from '../../codec/aes-gcm-codec.js';
 import { keyEntry, keyringOf } from '../codec/keyring.js';
@@ -81,6 +83,18 @@ describe('payload encryption: TypeScript and Python read each other', () => {
     expect(fresh.map((payload) => Buffer.from(payload.metadata!['encryption-key-id']!).toString())).toEqual(values.map(() => 'k2'));
     expect(fromPayloads(await new AesGcmPayloadCodec(keyringOf(k2, k1)).decode(fresh, workflow('invoice-order-1')))).toEqual(values);
     await expect(new AesGcmPayloadCodec(keyringOf(k1)).decode(fresh, workflow('invoice-order-1'))).rejects.toThrow(/key id "k2"/);
+  });
+
+  it('Python reads format 1 payloads (written before binding: the key id was the only additional data)', async () => {
+    const key = randomBytes(32);
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from('old'));
+    const sealed = Buffer.concat([iv, cipher.update(proto.temporal.api.common.v1.Payload.encode(plain[0]!).finish()), cipher.final(), cipher.getAuthTag()]);
+    const formatOne: Payload = { metadata: { encoding: Buffer.from(ENCRYPTED_ENCODING), 'encryption-key-id': Buffer.from('old') }, data: sealed };
+    // TypeScript reads it as well: the same payload, both codecs.
+    expect(fromPayloads(await new AesGcmPayloadCodec(keyringOf(keyEntry('old', key))).decode([formatOne], workflow('invoice-order-1')))).toEqual(values.slice(0, 1));
+    const opened = payloadsOf(await python({ keys: keyEntry('old', key), op: 'decode', workflowId: 'invoice-order-1', payloads: [formatOne] }));
+    expect(fromPayloads(opened)).toEqual(values.slice(0, 1));
   });
 
   it('both refuse a TypeScript payload moved to another workflow, and one whose metadata was relabelled', async () => {
