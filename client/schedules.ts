@@ -9,11 +9,12 @@ import { type Duration } from '@temporalio/common';
 import { z } from 'zod';
 import { DurationSchema } from '../workflows/input.js';
 import { DEFAULT_DRAFT_AGE_THRESHOLD_HOURS } from '../workflows/reconciliation-input.js';
+import { SCHEDULE_IDS } from '../workflows/schedule-ids.js';
 import { DEFAULT_TASK_QUEUE } from '../workflows/task-queue.js';
 import { DEFAULT_QUOTA_WARNING_THRESHOLD } from '../workflows/usage-monitor-input.js';
 import { type reconciliationWorkflow, type usageMonitorWorkflow } from '../workflows/index.js';
 
-export const SCHEDULE_IDS = { usageMonitor: 'sepay-usage-monitor', reconciliation: 'sepay-reconciliation' } as const;
+export { SCHEDULE_IDS } from '../workflows/schedule-ids.js';
 
 export interface ScheduleSettings {
   /** The invoice workers' task queue: they run the monitoring workflows too. */

@@ -19,9 +19,12 @@ import {
   bindingOf,
   checkBinding,
   CURRENT_FORMAT,
+  formatOf,
   METADATA_FORMAT,
   METADATA_NAMESPACE,
+  METADATA_SCOPE,
   METADATA_WORKFLOW_ID,
+  SCOPED_FORMAT,
   type PayloadBinding,
 } from './payload-binding.js';
 
@@ -62,6 +65,11 @@ export interface AesGcmCodecOptions {
    * validation refuses with `PayloadNotEncrypted`. Clients and the codec server pass it through.
    */
   requireEncryption?: boolean;
+  /**
+   * Workflow ids of Schedules' actions (workflows/schedule-ids.ts): what is written for them is
+   * scoped to the schedule, so the runs it starts under `<id>-<start time>` can read it.
+   */
+  scheduledWorkflowIds?: readonly string[];
 }
 
 const text = (value: string) => Buffer.from(value, 'utf8');
@@ -74,7 +82,7 @@ export class AesGcmPayloadCodec implements PayloadCodec {
   ) {}
 
   async encode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
-    const binding = bindingOf(context);
+    const binding = bindingOf(context, this.options.scheduledWorkflowIds);
     return payloads.map((payload) => this.encrypt(payload, binding));
   }
 
@@ -96,10 +104,11 @@ export class AesGcmPayloadCodec implements PayloadCodec {
     const metadata: Record<string, Uint8Array> = {
       [METADATA_ENCODING_KEY]: text(ENCRYPTED_ENCODING),
       [METADATA_KEY_ID]: text(keyId),
-      [METADATA_FORMAT]: text(CURRENT_FORMAT),
+      [METADATA_FORMAT]: text(formatOf(binding)),
     };
     if (binding.namespace !== undefined) metadata[METADATA_NAMESPACE] = text(binding.namespace);
     if (binding.workflowId !== undefined) metadata[METADATA_WORKFLOW_ID] = text(binding.workflowId);
+    if (binding.scope !== undefined) metadata[METADATA_SCOPE] = text(binding.scope);
     return { metadata, data };
   }
 
@@ -121,12 +130,18 @@ export class AesGcmPayloadCodec implements PayloadCodec {
     return ProtoPayload.decode(plaintext);
   }
 
-  /** Format 1 bound the key id only; format 2 binds its metadata, checked against `context` first. */
+  /** Format 1 bound the key id only; formats 2 and 3 bind their metadata, checked against `context` first. */
   private additionalDataOf(payload: Payload, keyId: string, context: SerializationContext | undefined): Buffer {
     const format = readText(payload.metadata?.[METADATA_FORMAT]);
     if (format === undefined) return text(keyId);
-    if (format !== CURRENT_FORMAT) throw new PayloadDecryptionError(keyId, `unknown ${METADATA_FORMAT} "${format}"`);
-    const bound = { namespace: readText(payload.metadata?.[METADATA_NAMESPACE]), workflowId: readText(payload.metadata?.[METADATA_WORKFLOW_ID]) };
+    if (format !== CURRENT_FORMAT && format !== SCOPED_FORMAT) throw new PayloadDecryptionError(keyId, `unknown ${METADATA_FORMAT} "${format}"`);
+    const bound: PayloadBinding = { namespace: readText(payload.metadata?.[METADATA_NAMESPACE]), workflowId: readText(payload.metadata?.[METADATA_WORKFLOW_ID]) };
+    if (format === SCOPED_FORMAT) {
+      const scope = readText(payload.metadata?.[METADATA_SCOPE]);
+      // The only scope there is; any other value (or none) is a relabelled payload.
+      if (scope !== 'schedule' || bound.workflowId === undefined) throw new PayloadDecryptionError(keyId, `format ${SCOPED_FORMAT} needs ${METADATA_SCOPE} "schedule" and a workflow id`);
+      bound.scope = scope;
+    }
     checkBinding(bound, context);
     return additionalData(ENCRYPTED_ENCODING, keyId, bound);
   }

@@ -5,6 +5,7 @@
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DataConverter } from '@temporalio/common';
+import { SCHEDULED_WORKFLOW_IDS } from '../workflows/schedule-ids.js';
 import { AesGcmPayloadCodec, type AesGcmCodecOptions } from './aes-gcm-codec.js';
 import { keyringFromEnv, type Keyring } from './keys.js';
 
@@ -16,7 +17,8 @@ export const FAILURE_CONVERTER_PATH = join(dirname(here), `failure-converter${ex
 export type PayloadEncryption = Keyring & AesGcmCodecOptions;
 
 export function encryptingDataConverter({ requireEncryption, ...keyring }: PayloadEncryption): DataConverter {
-  return { payloadCodecs: [new AesGcmPayloadCodec(keyring, { requireEncryption })], failureConverterPath: FAILURE_CONVERTER_PATH };
+  const codec = new AesGcmPayloadCodec(keyring, { requireEncryption, scheduledWorkflowIds: SCHEDULED_WORKFLOW_IDS });
+  return { payloadCodecs: [codec], failureConverterPath: FAILURE_CONVERTER_PATH };
 }
 
 /** Undefined (the SDK's default converter) when encryption is off; throws `PayloadEncryptionConfigError`. */

@@ -8,7 +8,8 @@ import { defaultPayloadConverter, METADATA_ENCODING_KEY, type Payload, type Seri
 import proto from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, METADATA_KEY_ID, PayloadDecryptionError } from '../../codec/aes-gcm-codec.js';
-import { METADATA_FORMAT, METADATA_NAMESPACE, METADATA_WORKFLOW_ID, PayloadBindingError } from '../../codec/payload-binding.js';
+import { METADATA_FORMAT, METADATA_NAMESPACE, METADATA_SCOPE, METADATA_WORKFLOW_ID, PayloadBindingError } from '../../codec/payload-binding.js';
+import { SCHEDULE_IDS, SCHEDULED_WORKFLOW_IDS } from '../../workflows/schedule-ids.js';
 import { isUnencryptedPayload } from '../../workflows/unencrypted-payload.js';
 import { keyEntry, keyringOf } from './keyring.js';
 
@@ -80,6 +81,68 @@ describe('payload binding', () => {
     const data = Buffer.concat([iv, cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
     const formatOne = { metadata: { [METADATA_ENCODING_KEY]: Buffer.from(ENCRYPTED_ENCODING), [METADATA_KEY_ID]: Buffer.from('k1') }, data };
     expect(await decrypt(codec, formatOne, workflow('invoice-order-1'))).toEqual({ buyer });
+  });
+});
+
+describe("a Schedule's action (issue #20: scheduled runs could not read their input)", () => {
+  // The codec worker and client get from encryptingDataConverter.
+  const scheduling = new AesGcmPayloadCodec(keyringOf(keyEntry('k1', key)), { scheduledWorkflowIds: SCHEDULED_WORKFLOW_IDS });
+  const runId = `${SCHEDULE_IDS.usageMonitor}-2026-12-07T07:20:00Z`;
+
+  async function scheduled(value: unknown): Promise<Payload> {
+    const [payload] = await scheduling.encode([defaultPayloadConverter.toPayload(value)], workflow(SCHEDULE_IDS.usageMonitor));
+    return payload!;
+  }
+
+  it('is scoped to the schedule: the runs it starts (<id>-<start time>) read it', async () => {
+    const payload = await scheduled({ warningThreshold: 5 });
+    expect(text(payload.metadata?.[METADATA_SCOPE])).toBe('schedule');
+    expect(text(payload.metadata?.[METADATA_FORMAT])).toBe('3');
+    expect(await decrypt(requiring, payload, workflow(runId))).toEqual({ warningThreshold: 5 });
+    expect(await decrypt(requiring, payload, workflow(SCHEDULE_IDS.usageMonitor))).toEqual({ warningThreshold: 5 });
+    expect(await decrypt(requiring, payload)).toEqual({ warningThreshold: 5 });
+  });
+
+  it('is refused anywhere else: an invoice, the other schedule, an id that only starts like a run of it', async () => {
+    const payload = await scheduled({ warningThreshold: 5 });
+    for (const elsewhere of [
+      'invoice-order-1',
+      `${SCHEDULE_IDS.reconciliation}-2026-12-07T07:20:00Z`,
+      `${SCHEDULE_IDS.usageMonitor}-x`,
+      `${runId}-again`,
+      `${SCHEDULE_IDS.usageMonitor}-2026-12-07T07:20:00.5Z`,
+    ]) {
+      await expect(scheduling.decode([payload], workflow(elsewhere))).rejects.toThrow(PayloadBindingError);
+    }
+    await expect(scheduling.decode([payload], workflow(runId, 'other'))).rejects.toThrow(PayloadBindingError);
+  });
+
+  it('scopes nothing else: an invoice payload is not readable in a run-like id (keys may hold ":")', async () => {
+    const [payload] = await scheduling.encode([defaultPayloadConverter.toPayload({ buyer })], workflow('invoice-order-1'));
+    expect(payload!.metadata?.[METADATA_SCOPE]).toBeUndefined();
+    expect(text(payload!.metadata?.[METADATA_FORMAT])).toBe('2');
+    await expect(scheduling.decode([payload!], workflow('invoice-order-1-2026-12-07T07:20:00Z'))).rejects.toThrow(PayloadBindingError);
+  });
+
+  it('authenticates the scope: adding it to an invoice payload, dropping it, or changing the format fails', async () => {
+    const relabel = (payload: Payload, changes: Record<string, string | undefined>): Payload => {
+      const metadata = { ...payload.metadata };
+      for (const [field, value] of Object.entries(changes)) {
+        if (value === undefined) delete metadata[field];
+        else metadata[field] = Buffer.from(value);
+      }
+      return { ...payload, metadata };
+    };
+    const invoicePayload = await encrypt({ buyer }, workflow('invoice-order-1'));
+    const schedulePayload = await scheduled({ warningThreshold: 5 });
+    const forged = [
+      relabel(invoicePayload, { [METADATA_SCOPE]: 'schedule', [METADATA_FORMAT]: '3' }),
+      relabel(schedulePayload, { [METADATA_SCOPE]: undefined, [METADATA_FORMAT]: '2' }),
+      relabel(schedulePayload, { [METADATA_FORMAT]: '2' }),
+      relabel(schedulePayload, { [METADATA_WORKFLOW_ID]: 'invoice-order-1' }),
+    ];
+    for (const payload of forged) await expect(scheduling.decode([payload])).rejects.toThrow(PayloadDecryptionError);
+    await expect(scheduling.decode([relabel(schedulePayload, { [METADATA_SCOPE]: 'anything' })])).rejects.toThrow(/needs encryption-scope "schedule"/);
   });
 });
 
