@@ -7,6 +7,7 @@
 //   php examples/php/invoice.php approve --key order-1 [--by alice]
 //   php examples/php/invoice.php cancel  --key order-1 --reason "customer cancelled" [--update]
 //   php examples/php/invoice.php result  --key order-1 [--run-id RUN]
+//   php examples/php/invoice.php quota-topped-up --key order-1     (a run waiting for quota checks again now)
 //
 // Environment: TEMPORAL_HTTP_ADDRESS (http://host:7243), TEMPORAL_NAMESPACE, SEPAY_TASK_QUEUE, and
 // CODEC_SERVER_URL with CODEC_SERVER_TOKEN when the workers encrypt payloads.
@@ -36,7 +37,7 @@ for ($i = 2; $i < $argc; $i++) {
     $flags[$name] = in_array($name, ['plain', 'update'], true) ? true : ($argv[++$i] ?? '');
 }
 $key = $flags['key'] ?? null;
-if (!is_string($key) || $key === '') out(['error' => ['type' => 'Usage', 'message' => "usage: invoice.php issue|status|approve|cancel|result --key KEY ..."]], 2);
+if (!is_string($key) || $key === '') out(['error' => ['type' => 'Usage', 'message' => "usage: invoice.php issue|status|approve|cancel|result|quota-topped-up --key KEY ..."]], 2);
 
 $client = SepayInvoiceClient::fromEnv();
 try {
@@ -54,6 +55,9 @@ try {
             $reason = (string) ($flags['reason'] ?? '');
             if (isset($flags['update'])) out($client->requestCancellation($key, $reason));
             $client->cancel($key, $reason);
+            out(['signalled' => true]);
+        case 'quota-topped-up':
+            $client->quotaToppedUp($key);
             out(['signalled' => true]);
         case 'result':
             out(['result' => $client->result($key, isset($flags['run-id']) ? (string) $flags['run-id'] : null)]);

@@ -7,6 +7,7 @@ stdout, with the same commands and exit codes as examples/php/invoice.php.
     python examples/python/invoice.py approve --key order-1 [--by alice]
     python examples/python/invoice.py cancel  --key order-1 --reason "customer cancelled" [--update]
     python examples/python/invoice.py result  --key order-1 [--run-id RUN]
+    python examples/python/invoice.py quota-topped-up --key order-1     (a run waiting for quota checks again now)
 
 Environment: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, SEPAY_TASK_QUEUE, PAYLOAD_ENCRYPTION_KEYS.
 Exit codes: 0 success, 3 the run failed (`{"failure": {"type", "message"}}`), 2 usage, 1 anything else.
@@ -28,7 +29,7 @@ from sepay_invoice.client import InvoiceClient, failure_message, failure_type  #
 async def run() -> "tuple[object, int]":
     """The JSON document to print and the exit code."""
     parser = argparse.ArgumentParser(prog="invoice.py")
-    parser.add_argument("command", choices=["issue", "status", "approve", "cancel", "result"])
+    parser.add_argument("command", choices=["issue", "status", "approve", "cancel", "result", "quota-topped-up"])
     parser.add_argument("--key", required=True)
     parser.add_argument("--file")
     parser.add_argument("--options")
@@ -53,6 +54,9 @@ async def run() -> "tuple[object, int]":
             if args.update:
                 return await invoices.request_cancellation(args.key, args.reason), 0
             await invoices.cancel(args.key, args.reason)
+            return {"signalled": True}, 0
+        if args.command == "quota-topped-up":
+            await invoices.quota_topped_up(args.key)
             return {"signalled": True}, 0
         return {"result": await invoices.result(args.key, args.run_id)}, 0
     except WorkflowFailureError as error:

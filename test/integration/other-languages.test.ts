@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
+import { DEFAULT_QUOTA_MAX_AGE_MS } from '../../activities/quota-gauge.js';
 import type { SimInvoice } from '../../simulator/control-client.js';
 import { InvoiceReferenceCode, InvoiceStage } from '../../workflows/search-attributes.js';
 import { FailureType } from '../../workflows/failure-types.js';
@@ -41,7 +42,7 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
     if (done(value)) return value;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`never happened: ${what}`);
+  throw new Error(`never happened: ${what} (last: ${JSON.stringify(await read()).slice(0, 600)})`);
 }
 
 it('Python types stay in step with schema/*.json (examples/python/check_types.py)', async () => {
@@ -61,10 +62,7 @@ describe.each<Language>(['php', 'python'])('%s', (language) => {
   const issue = (key: string, options: Record<string, unknown> = {}, ...extra: string[]) =>
     run('issue', '--key', key, '--file', INVOICE_FILE, '--options', JSON.stringify({ ...fast, ...options }), ...extra);
   const handle = (key: string, runId?: string) => env.client.workflow.getHandle(workflowIdFor(key), runId);
-  const result = async (key: string) => {
-    const answer = await run('result', '--key', key);
-    return answer;
-  };
+  const result = (key: string) => run('result', '--key', key);
 
   /** A first run from this language whose issue request is sent, terminated while SePay's issue job is pending, which then settles. */
   async function terminatedWhileIssuing(key: string) {
@@ -143,6 +141,19 @@ describe.each<Language>(['php', 'python'])('%s', (language) => {
     expect((await result(key)).json).toMatchObject({ result: { outcome: 'issued' } });
     // And once the run has ended, the update is too late as well.
     expect((await run('cancel', '--key', key, '--reason', 'later', '--update')).json).toMatchObject({ accepted: false });
+  });
+
+  it('an empty quota: the run waits in awaiting-quota, the quotaToppedUp signal after a top-up issues it', async () => {
+    const key = uniqueKey(`${language}-quota`);
+    await env.sim.setQuota(0);
+    // The worker reuses a quota reading this long (activities/quota-gauge.ts): let the last test's expire.
+    await new Promise((resolve) => setTimeout(resolve, DEFAULT_QUOTA_MAX_AGE_MS + 100));
+    await issue(key);
+    await eventually(() => handle(key).query(getInvoiceStatusQuery), (status) => status.stage === 'awaiting-quota', 'the run waits for quota');
+    await env.sim.setQuota(10);
+    expect((await run('quota-topped-up', '--key', key)).json).toEqual({ signalled: true });
+    expect((await result(key)).json).toMatchObject({ result: { outcome: 'issued', invoice: { referenceCode: key } } });
+    expect(await invoicesOfKey(key)).toHaveLength(1);
   });
 
   it('a failure carries the same type as in TypeScript (InvalidInvoiceInput)', async () => {
