@@ -13,8 +13,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
 import { DEFAULT_QUOTA_MAX_AGE_MS } from '../../activities/quota-gauge.js';
+import { InvoiceClient } from '../../client/invoice-client.js';
 import type { SimInvoice } from '../../simulator/control-client.js';
-import { InvoiceReferenceCode, InvoiceStage } from '../../workflows/search-attributes.js';
+import { InvoiceNumber, InvoiceReferenceCode, InvoiceStage, ProviderAccountId } from '../../workflows/search-attributes.js';
 import { FailureType } from '../../workflows/failure-types.js';
 import { getInvoiceStatusQuery } from '../../workflows/messages.js';
 import { workflowIdFor } from '../../workflows/reference-code.js';
@@ -92,11 +93,19 @@ describe.each<Language>(['php', 'python'])('%s', (language) => {
     expect(answer.json).toMatchObject({ result: { outcome: 'issued', invoice: { referenceCode: key, invoiceNumber: atSepay!.invoice_number } } });
     const status = await run('status', '--key', key);
     expect(status.json).toMatchObject({ invoiceKey: key, stage: 'issued', referenceCode: key, pointOfNoReturn: true });
-    // The Web UI shows what a TypeScript-issued run shows: summary and search attributes.
-    const described = await handle(key).describe();
-    expect(await described.staticSummary()).toBe(`Invoice ${key} · draft-then-issue · auto approval`);
-    expect(described.typedSearchAttributes.get(InvoiceStage)).toBe('issued');
-    expect(described.typedSearchAttributes.get(InvoiceReferenceCode)).toBe(key);
+    // The Web UI shows what it shows for a run InvoiceClient.issue started: summary and search attributes.
+    const tsKey = uniqueKey('ts-issue');
+    await (await new InvoiceClient({ client: env.client, taskQueue: env.taskQueue }).issue(tsKey, sampleInvoice, fast)).handle.result();
+    const [ours, theirs] = await Promise.all([handle(key).describe(), handle(tsKey).describe()]);
+    const shown = async (described: typeof ours, runKey: string) => ({
+      summary: (await described.staticSummary())?.replace(runKey, '<key>'),
+      stage: described.typedSearchAttributes.get(InvoiceStage),
+      referenceCode: described.typedSearchAttributes.get(InvoiceReferenceCode)?.replace(runKey, '<key>'),
+      hasNumber: described.typedSearchAttributes.get(InvoiceNumber) !== undefined,
+      account: described.typedSearchAttributes.get(ProviderAccountId),
+    });
+    expect(await shown(ours, key)).toEqual(await shown(theirs, tsKey));
+    expect(await shown(ours, key)).toMatchObject({ summary: 'Invoice <key> · draft-then-issue · auto approval', stage: 'issued', referenceCode: '<key>', hasNumber: true });
     const again = await issue(key);
     expect(again.json).toMatchObject({ started: false, runId: (started.json as { runId: string }).runId });
     expect(await invoicesOfKey(key)).toHaveLength(1);
