@@ -10,14 +10,27 @@
  * report, so a list of any length never grows one history without bound. The Web UI's current
  * details show the counts as they grow.
  */
-import { ApplicationFailure, continueAsNew, metricMeter, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, continueAsNew, metricMeter, patched, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import type { ReconciliationActivities } from '../activities/reconciliation-activities.js';
 import { MonitoringMetricName } from './monitoring-metrics.js';
-import { INVALID_RECONCILIATION_INPUT, reconciliationSettings, type ReconciliationInput, type ReconciliationSettings } from './reconciliation-input.js';
+import {
+  deletesDrafts,
+  INVALID_RECONCILIATION_INPUT,
+  reconciliationSettings,
+  staleDeletingRequest,
+  type ReconciliationInput,
+  type ReconciliationSettings,
+} from './reconciliation-input.js';
 import { FINDING_KINDS, noFindings, ReconciliationReport, type ReconciliationResult } from './reconciliation-report.js';
 
 export type { ReconciliationInput } from './reconciliation-input.js';
 export type { ReconciliationResult } from './reconciliation-report.js';
+
+/**
+ * Patch: a deleting run checks its request time. Asked only by deleting runs, so a report-only
+ * run records no marker and its commands are what they were.
+ */
+export const DELETING_REQUEST_TIME = 'reconciliation-deleting-request-time';
 
 /** About 6 history events per page: 25 pages keep each run near 150 events. */
 export const PAGES_PER_RUN = 25;
@@ -77,8 +90,18 @@ export async function reconciliationWorkflow(input: ReconciliationInput = {}, pr
 
 function validSettings(input: ReconciliationInput): ReconciliationSettings {
   const checked = reconciliationSettings(input);
-  if ('settings' in checked) return checked.settings;
-  throw ApplicationFailure.create({ type: INVALID_RECONCILIATION_INPUT, message: checked.problems.join('; '), nonRetryable: true });
+  if (!('settings' in checked)) invalid(checked.problems.join('; '));
+  // The chain's start, not this run's: a long reconciliation continues as new with the same input.
+  // A run that began deleting before the patch replays without it and goes on as it did.
+  if (deletesDrafts(checked.settings) && patched(DELETING_REQUEST_TIME)) {
+    const stale = staleDeletingRequest(checked.settings, workflowInfo().startTime);
+    if (stale !== undefined) invalid(stale);
+  }
+  return checked.settings;
+}
+
+function invalid(message: string): never {
+  throw ApplicationFailure.create({ type: INVALID_RECONCILIATION_INPUT, message, nonRetryable: true });
 }
 
 function emptyResult(settings: ReconciliationSettings): ReconciliationResult {

@@ -80,6 +80,9 @@ function reconciliationInput(values: Values): ReconciliationInput {
     deleteOrphanDrafts: values['delete-orphan-drafts'] === true,
     dryRun: values['no-dry-run'] !== true,
   };
+  // A deleting run is refused when it starts long after this (workflows/reconciliation-input.ts):
+  // its input, replayed later into a new run of the same id, deletes nothing.
+  if (input.deleteOrphanDrafts === true && input.dryRun === false) input.requestedAt = new Date().toISOString();
   const checked = reconciliationSettings(input);
   if ('problems' in checked) {
     // The workflow's field names, as the flags that carry them.

@@ -78,6 +78,9 @@ describe('reconcile', () => {
     const start = vi.fn(async () => ({ workflowId: 'w', result: async () => report }));
     const { stdout } = await cli({ client: taskQueueStub(undefined, { workflow: { start } }).client as never }, 'reconcile', '--delete-orphan-drafts', '--no-dry-run', '--json');
     expect(start).toHaveBeenCalledWith('reconciliationWorkflow', expect.objectContaining({ args: [expect.objectContaining({ deleteOrphanDrafts: true, dryRun: false })] }));
+    // The request time, which the workflow checks against its start (issue #20).
+    const [[, { args }]] = start.mock.calls as unknown as [[string, { args: [{ requestedAt?: string }] }]];
+    expect(Math.abs(Date.parse(args[0].requestedAt ?? '') - Date.now())).toBeLessThan(10_000);
     expect(JSON.parse(stdout)).toMatchObject({ workflowId: 'w', counts: { manual: 1 } });
   });
 

@@ -202,7 +202,7 @@ describe('reconciliation', () => {
     expect(reportOnly.result.deletedDrafts).toBe(0);
     expect(await statusAtSepay(orphanCode)).toBe('draft');
 
-    const deleting = await reconcile({ deleteOrphanDrafts: true, dryRun: false });
+    const deleting = await reconcile({ deleteOrphanDrafts: true, dryRun: false, requestedAt: new Date().toISOString() });
     expect(deleting.result.findings).toMatchObject([{ kind: 'orphan-draft', referenceCode: orphanCode, deletion: 'deleted' }]);
     expect(deleting.result.deletedDrafts).toBe(1);
     expect(await statusAtSepay(orphanCode)).toBe('deleted');
@@ -224,7 +224,7 @@ describe('reconciliation', () => {
     const [rerunKey, firstCode] = [rerun, first].map((handle) => handle.workflowId.slice('invoice-'.length)) as [string, string];
     const slowDelete = await env.sim.addFault({ endpoint: 'delete', kind: 'latency', latencyMs: 1_500, referenceCode: firstCode });
 
-    const deleting = reconcile({ deleteOrphanDrafts: true, dryRun: false });
+    const deleting = reconcile({ deleteOrphanDrafts: true, dryRun: false, requestedAt: new Date().toISOString() });
     const firedOf = async () => (await env.sim.faults()).find((fault) => fault.id === slowDelete.id)?.fired;
     await expect.poll(firedOf, { timeout: 60_000, interval: 20 }).toBe(1);
     // Every page is read and the first deletion is under way: a re-run of the other key starts now and adopts its draft.
