@@ -3,23 +3,27 @@
  * Python example through the temporalio SDK, run as child processes against the suite's real dev
  * server (HTTP API on its own port), a real worker and the SePay simulator. Every operation, a
  * failure typed as in TypeScript, and each re-run case of docs/reference-codes.md started plainly
- * (Temporal's default id policies) from that language, checked against what SePay holds.
+ * (Temporal's default id policies) from that language, checked against what SePay holds, with
+ * TypeScript (InvoiceClient, or a plain SDK start) as the reference row of the same table.
  */
-import { writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { WorkflowFailedError } from '@temporalio/client';
 import { describe, expect, inject, it } from 'vitest';
 import { DEFAULT_QUOTA_MAX_AGE_MS } from '../../activities/quota-gauge.js';
+import { failureType } from '../../client/failure-type.js';
 import { InvoiceClient } from '../../client/invoice-client.js';
 import type { SimInvoice } from '../../simulator/control-client.js';
 import { InvoiceNumber, InvoiceReferenceCode, InvoiceStage, ProviderAccountId } from '../../workflows/search-attributes.js';
 import { FailureType } from '../../workflows/failure-types.js';
+import type { InvoiceContent, IssueInvoiceInput } from '../../workflows/input.js';
 import { getInvoiceStatusQuery } from '../../workflows/messages.js';
 import { workflowIdFor } from '../../workflows/reference-code.js';
-import { missingToolchain, runExample, VENV_PYTHON, type Language } from '../languages/examples.js';
+import { missingToolchain, runExample, VENV_PYTHON, type ExampleAnswer, type Language } from '../languages/examples.js';
 import { sampleInvoice, uniqueKey, useInvoiceTestEnv } from '../support/invoice-test-env.js';
 import { failureOf, waitForStage } from '../support/workflow-assertions.js';
 
@@ -52,20 +56,68 @@ it('Python types stay in step with schema/*.json (examples/python/check_types.py
   expect(stdout).toContain('matches schema/ (0 problems)');
 });
 
-describe.each<Language>(['php', 'python'])('%s', (language) => {
+/** Who calls: the PHP or Python example as a child process, or TypeScript in-process (the reference). */
+type Caller = Language | 'typescript';
+
+/**
+ * The examples' commands done by TypeScript itself: `issue` through InvoiceClient.issue, or with
+ * `--plain` a start with no id policy as any SDK makes it; the same answers and exit codes.
+ */
+async function typescriptCommand([command, ...rest]: string[]): Promise<ExampleAnswer> {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < rest.length; i++) flags.set(rest[i]!.slice(2), ['--plain', '--update'].includes(rest[i]!) ? 'true' : rest[++i]!);
+  const key = flags.get('key')!;
+  const invoices = new InvoiceClient({ client: env.client, taskQueue: env.taskQueue });
+  const ok = (json: unknown): ExampleAnswer => ({ code: 0, json: json as Record<string, unknown>, stderr: '' });
+  try {
+    switch (command) {
+      case 'issue': {
+        const invoice = JSON.parse(readFileSync(flags.get('file')!, 'utf8')) as InvoiceContent;
+        const options = JSON.parse(flags.get('options') ?? '{}') as IssueInvoiceInput['options'];
+        if (flags.has('plain')) {
+          const started = await env.client.workflow.start('issueInvoiceWorkflow', { taskQueue: env.taskQueue, workflowId: workflowIdFor(key), args: [{ invoiceKey: key, invoice, options }] });
+          return ok({ workflowId: started.workflowId, runId: started.firstExecutionRunId, started: true });
+        }
+        const issued = await invoices.issue(key, invoice, options);
+        return ok({ workflowId: issued.workflowId, runId: issued.runId, started: !issued.existing });
+      }
+      case 'status':
+        return ok(await invoices.getStatus(key));
+      case 'approve':
+        await invoices.approve(key, flags.get('by'));
+        return ok({ approved: true });
+      case 'cancel':
+        if (flags.has('update')) return ok(await invoices.requestCancellation(key, flags.get('reason') ?? ''));
+        await invoices.cancel(key, flags.get('reason') ?? '');
+        return ok({ signalled: true });
+      case 'result':
+        return ok({ result: await invoices.result(key) });
+      default:
+        throw new Error(`no such command: ${command}`);
+    }
+  } catch (error) {
+    if (error instanceof WorkflowFailedError) return { code: 3, json: { failure: { type: failureType(error), message: error.cause?.message } }, stderr: '' };
+    const { name, message } = error as Error;
+    return { code: 1, json: { error: { type: name, message } }, stderr: '' };
+  }
+}
+
+function callerOf(language: Caller) {
   const run = (...args: string[]) =>
-    runExample(language, {
-      temporalAddress: inject('temporalAddress'),
-      temporalHttpAddress: inject('temporalHttpAddress'),
-      namespace: inject('temporalNamespace'),
-      taskQueue: env.taskQueue,
-    }, args);
+    language === 'typescript'
+      ? typescriptCommand(args)
+      : runExample(language, {
+        temporalAddress: inject('temporalAddress'),
+        temporalHttpAddress: inject('temporalHttpAddress'),
+        namespace: inject('temporalNamespace'),
+        taskQueue: env.taskQueue,
+      }, args);
   const issue = (key: string, options: Record<string, unknown> = {}, ...extra: string[]) =>
     run('issue', '--key', key, '--file', INVOICE_FILE, '--options', JSON.stringify({ ...fast, ...options }), ...extra);
   const handle = (key: string, runId?: string) => env.client.workflow.getHandle(workflowIdFor(key), runId);
   const result = (key: string) => run('result', '--key', key);
 
-  /** A first run from this language whose issue request is sent, terminated while SePay's issue job is pending, which then settles. */
+  /** A first run from this caller whose issue request is sent, terminated while SePay's issue job is pending, which then settles. */
   async function terminatedWhileIssuing(key: string) {
     await env.sim.addFault({ endpoint: 'issue', kind: 'job-pending-forever', referenceCode: key });
     expect((await issue(key)).code).toBe(0);
@@ -75,13 +127,19 @@ describe.each<Language>(['php', 'python'])('%s', (language) => {
     await eventually(() => invoicesOfKey(key), (found) => found[0]?.status === 'issued', 'the issue job settled');
   }
 
-  /** A first run from this language terminated while SePay still processes its create job. */
+  /** A first run from this caller terminated while SePay still processes its create job. */
   async function terminatedWhileCreating(key: string) {
     await env.sim.setJobChecks(1_000_000, null);
     expect((await issue(key)).code).toBe(0);
     await waitForStage(handle(key), 'awaiting-creation');
     await handle(key).terminate('stuck');
   }
+
+  return { run, issue, handle, result, terminatedWhileIssuing, terminatedWhileCreating };
+}
+
+describe.each<Language>(['php', 'python'])('%s', (language) => {
+  const { run, issue, handle, result } = callerOf(language);
 
   it('issues an invoice for an order key, reads its result and status; a second issue attaches to the completed run', async () => {
     const key = uniqueKey(`${language}-issue`);
@@ -176,61 +234,64 @@ describe.each<Language>(['php', 'python'])('%s', (language) => {
     expect(String((failed.json.failure as { message: string }).message)).toContain('invoice.items.0.quantity');
     expect(await invoicesOfKey(key)).toHaveLength(0);
   });
+});
 
-  describe('a plain start (Temporal default id policies) re-runs a key as InvoiceClient.issue does', () => {
-    it('after a run terminated while SePay issues: finishes issued with that invoice, one invoice at SePay', async () => {
-      const key = uniqueKey(`${language}-rerun-issuing`);
-      await terminatedWhileIssuing(key);
-      expect((await issue(key, {}, '--plain')).json).toMatchObject({ started: true });
-      const answer = await result(key);
-      const atSepay = await invoicesOfKey(key);
-      expect(atSepay).toHaveLength(1);
-      expect(atSepay[0]).toMatchObject({ status: 'issued', issue_requests: 1 });
-      expect(answer.json).toMatchObject({ result: { outcome: 'issued', invoice: { referenceCode: key, invoiceNumber: atSepay[0]!.invoice_number } } });
-    });
+// The reference row is TypeScript: the same scenarios, the same expectations, from any caller.
+describe.each<Caller>(['php', 'python', 'typescript'])('a plain start from %s (Temporal default id policies) re-runs a key as InvoiceClient.issue does', (language) => {
+  const { run, issue, handle, result, terminatedWhileIssuing, terminatedWhileCreating } = callerOf(language);
 
-    it('after an approval timeout: the next reference code, issued once', async () => {
-      const key = uniqueKey(`${language}-rerun-timeout`);
-      await issue(key, { approval: 'manual', approvalTimeout: '2s' });
-      const timedOut = await result(key);
-      expect(timedOut).toMatchObject({ code: 3, json: { failure: { type: FailureType.DeadlineExceeded } } });
-      expect((await issue(key, {}, '--plain')).json).toMatchObject({ started: true });
-      expect((await result(key)).json).toMatchObject({ result: { outcome: 'issued', invoice: { referenceCode: `${key}~2` } } });
-      const atSepay = await invoicesOfKey(key);
-      expect(atSepay.filter((invoice) => invoice.status === 'issued')).toHaveLength(1);
-      expect(atSepay.map((invoice) => [invoice.reference_code, invoice.status])).toEqual([[key, 'deleted'], [`${key}~2`, 'issued']]);
-    });
+  it('after a run terminated while SePay issues: finishes issued with that invoice, one invoice at SePay', async () => {
+    const key = uniqueKey(`${language}-rerun-issuing`);
+    await terminatedWhileIssuing(key);
+    expect((await issue(key, {}, '--plain')).json).toMatchObject({ started: true });
+    const answer = await result(key);
+    const atSepay = await invoicesOfKey(key);
+    expect(atSepay).toHaveLength(1);
+    expect(atSepay[0]).toMatchObject({ status: 'issued', issue_requests: 1 });
+    expect(answer.json).toMatchObject({ result: { outcome: 'issued', invoice: { referenceCode: key, invoiceNumber: atSepay[0]!.invoice_number } } });
+  });
 
-    it('after a run terminated while SePay still processes its create job: follows that create, one invoice under the first code', async () => {
-      const key = uniqueKey(`${language}-rerun-creating`);
-      await terminatedWhileCreating(key);
-      expect((await issue(key, {}, '--plain')).json).toMatchObject({ started: true });
-      await eventually(() => handle(key).query(getInvoiceStatusQuery), (status) => status.stage === 'awaiting-creation', "the re-run follows the earlier run's create");
-      await env.sim.setJobChecks(0, 100);
-      expect((await result(key)).json).toMatchObject({ result: { outcome: 'issued', invoice: { referenceCode: key } } });
-      expect((await invoicesOfKey(key)).map((invoice) => invoice.status)).toEqual(['issued']);
-    });
+  it('after an approval timeout: the next reference code, issued once', async () => {
+    const key = uniqueKey(`${language}-rerun-timeout`);
+    await issue(key, { approval: 'manual', approvalTimeout: '2s' });
+    const timedOut = await result(key);
+    expect(timedOut).toMatchObject({ code: 3, json: { failure: { type: FailureType.DeadlineExceeded } } });
+    expect((await issue(key, {}, '--plain')).json).toMatchObject({ started: true });
+    expect((await result(key)).json).toMatchObject({ result: { outcome: 'issued', invoice: { referenceCode: `${key}~2` } } });
+    const atSepay = await invoicesOfKey(key);
+    expect(atSepay.filter((invoice) => invoice.status === 'issued')).toHaveLength(1);
+    expect(atSepay.map((invoice) => [invoice.reference_code, invoice.status])).toEqual([[key, 'deleted'], [`${key}~2`, 'issued']]);
+  });
 
-    it('the same, then cancelled by the update while the create job runs, then the job completes: cancelled, its draft deleted, nothing issued', async () => {
-      const key = uniqueKey(`${language}-rerun-cancel`);
-      await terminatedWhileCreating(key);
-      expect((await issue(key, {}, '--plain')).json).toMatchObject({ started: true });
-      await eventually(() => handle(key).query(getInvoiceStatusQuery), (status) => status.stage === 'awaiting-creation', "the re-run follows the earlier run's create");
-      expect((await run('cancel', '--key', key, '--reason', 'wrong order', '--update')).json).toMatchObject({ accepted: true });
-      await env.sim.setJobChecks(0, 100);
-      expect((await result(key)).json).toMatchObject({ result: { outcome: 'cancelled', draftDeleted: true } });
-      expect((await invoicesOfKey(key)).map((invoice) => invoice.status)).toEqual(['deleted']);
-    });
+  it('after a run terminated while SePay still processes its create job: follows that create, one invoice under the first code', async () => {
+    const key = uniqueKey(`${language}-rerun-creating`);
+    await terminatedWhileCreating(key);
+    expect((await issue(key, {}, '--plain')).json).toMatchObject({ started: true });
+    await eventually(() => handle(key).query(getInvoiceStatusQuery), (status) => status.stage === 'awaiting-creation', "the re-run follows the earlier run's create");
+    await env.sim.setJobChecks(0, 100);
+    expect((await result(key)).json).toMatchObject({ result: { outcome: 'issued', invoice: { referenceCode: key } } });
+    expect((await invoicesOfKey(key)).map((invoice) => invoice.status)).toEqual(['issued']);
+  });
 
-    it('while a run is open a plain start is refused (ALREADY_EXISTS), and the open run goes on', async () => {
-      const key = uniqueKey(`${language}-plain-open`);
-      await issue(key, { approval: 'manual' });
-      await waitForStage(handle(key), 'awaiting-approval');
-      const refused = await issue(key, {}, '--plain');
-      expect(refused.code).toBe(1);
-      expect(JSON.stringify(refused.json)).toMatch(language === 'php' ? /"grpcCode":6/ : /WorkflowAlreadyStartedError/);
-      await run('approve', '--key', key);
-      expect((await result(key)).json).toMatchObject({ result: { outcome: 'issued', invoice: { referenceCode: key } } });
-    });
+  it('the same, then cancelled by the update while the create job runs, then the job completes: cancelled, its draft deleted, nothing issued', async () => {
+    const key = uniqueKey(`${language}-rerun-cancel`);
+    await terminatedWhileCreating(key);
+    expect((await issue(key, {}, '--plain')).json).toMatchObject({ started: true });
+    await eventually(() => handle(key).query(getInvoiceStatusQuery), (status) => status.stage === 'awaiting-creation', "the re-run follows the earlier run's create");
+    expect((await run('cancel', '--key', key, '--reason', 'wrong order', '--update')).json).toMatchObject({ accepted: true });
+    await env.sim.setJobChecks(0, 100);
+    expect((await result(key)).json).toMatchObject({ result: { outcome: 'cancelled', draftDeleted: true } });
+    expect((await invoicesOfKey(key)).map((invoice) => invoice.status)).toEqual(['deleted']);
+  });
+
+  it('while a run is open a plain start is refused (ALREADY_EXISTS), and the open run goes on', async () => {
+    const key = uniqueKey(`${language}-plain-open`);
+    await issue(key, { approval: 'manual' });
+    await waitForStage(handle(key), 'awaiting-approval');
+    const refused = await issue(key, {}, '--plain');
+    expect(refused.code).toBe(1);
+    expect(JSON.stringify(refused.json)).toMatch({ php: /"grpcCode":6/, python: /WorkflowAlreadyStartedError/, typescript: /WorkflowExecutionAlreadyStartedError/ }[language]);
+    await run('approve', '--key', key);
+    expect((await result(key)).json).toMatchObject({ result: { outcome: 'issued', invoice: { referenceCode: key } } });
   });
 });
