@@ -11,6 +11,7 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { getInvoiceStatusQuery, type InvoiceStatus, type IssueInvoiceResult, type ReferenceCodeRecord } from '../workflows/messages.js';
 import { parseReferenceCode } from '../workflows/reference-code-key.js';
+import { emptyRecord, mergeRecordInto } from '../workflows/reference-code-record.js';
 
 export type TemporalReader = Pick<Client, 'workflow' | 'withDeadline'>;
 
@@ -122,15 +123,9 @@ function recordOfEarlierCode(status: Partial<InvoiceStatus>): ReferenceCodeRecor
 function merge(records: ReferenceCodeRecord[][]): ReferenceCodeRecord[] {
   const byCode = new Map<string, ReferenceCodeRecord>();
   for (const record of records.flat()) {
-    const known = byCode.get(record.referenceCode);
-    if (!known) {
-      byCode.set(record.referenceCode, { ...record });
-      continue;
-    }
-    known.createSent ||= record.createSent;
-    known.createTrackingCode ??= record.createTrackingCode;
-    known.issueRequested ||= record.issueRequested;
-    known.spent ||= record.spent;
+    const known = byCode.get(record.referenceCode) ?? emptyRecord(record.referenceCode);
+    mergeRecordInto(known, record);
+    byCode.set(record.referenceCode, known);
   }
   return [...byCode.values()];
 }

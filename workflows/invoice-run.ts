@@ -32,6 +32,7 @@ import {
   type IssueInvoiceResult,
 } from './messages.js';
 import { referenceCodeFor } from './reference-code.js';
+import { emptyRecord, mergeRecordInto } from './reference-code-record.js';
 import { countEndedRun, errorView, failureDetails, toWorkflowFailure } from './run-outcome.js';
 import { ApproveRequestSchema, CancelRequestSchema, parseArgument } from './message-arguments.js';
 import { RunVisibility } from './run-visibility.js';
@@ -142,13 +143,7 @@ export class InvoiceRun {
 
   /** Adds what the key's earlier runs recorded (read by the first step from Temporal) to this run's record. */
   recall(earlier: readonly ReferenceCodeRecord[]): void {
-    for (const { referenceCode, createSent, createTrackingCode, issueRequested, spent } of earlier) {
-      const record = this.record(referenceCode);
-      record.createSent ||= createSent;
-      record.createTrackingCode ??= createTrackingCode;
-      record.issueRequested ||= issueRequested;
-      record.spent ||= spent;
-    }
+    for (const record of earlier) mergeRecordInto(this.record(record.referenceCode), record);
     this.status.earlierRunsRecalled = true;
   }
 
@@ -165,7 +160,7 @@ export class InvoiceRun {
   private record(referenceCode = this.referenceCode): ReferenceCodeRecord {
     let record = this.recorded(referenceCode);
     if (!record) {
-      record = { referenceCode, createSent: false, issueRequested: false, spent: false };
+      record = emptyRecord(referenceCode);
       this.status.sent.push(record);
     }
     return record;
