@@ -97,6 +97,17 @@ describe('payload encryption: TypeScript and Python read each other', () => {
     expect(fromPayloads(opened)).toEqual(values.slice(0, 1));
   });
 
+  it("Python reads a schedule's scoped payloads (format 3) in the schedule's runs, and nowhere else", async () => {
+    const scheduled = new AesGcmPayloadCodec(keyringOf(k1), { scheduledWorkflowIds: ['sepay-usage-monitor'] });
+    const sealed = await scheduled.encode(plain.slice(0, 1), workflow('sepay-usage-monitor'));
+    expect(Buffer.from(sealed[0]!.metadata!['encryption-format']!).toString()).toBe('3');
+    const inRun = await python({ keys: k1, op: 'decode', workflowId: 'sepay-usage-monitor-2026-12-07T07:20:00Z', payloads: sealed });
+    expect(fromPayloads(payloadsOf(inRun))).toEqual(values.slice(0, 1));
+    expect((await python({ keys: k1, op: 'decode', workflowId: 'invoice-order-1', payloads: sealed })).error?.type).toBe('PayloadBindingError');
+    const unscoped = [{ ...sealed[0]!, metadata: { ...sealed[0]!.metadata, 'encryption-scope': Buffer.from('anything') } }];
+    expect((await python({ keys: k1, op: 'decode', workflowId: 'sepay-usage-monitor', payloads: unscoped })).error?.type).toBe('PayloadDecryptionError');
+  });
+
   it('both refuse a TypeScript payload moved to another workflow, and one whose metadata was relabelled', async () => {
     const sealed = await new AesGcmPayloadCodec(keyringOf(k1)).encode(plain.slice(0, 1), workflow('invoice-order-1'));
     expect((await python({ keys: k1, op: 'decode', workflowId: 'invoice-order-2', payloads: sealed })).error?.type).toBe('PayloadBindingError');

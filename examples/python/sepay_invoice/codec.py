@@ -2,6 +2,7 @@
 read payloads in exactly the format of codec/aes-gcm-codec.ts (docs/encryption.md): AES-256-GCM,
 the whole original Payload (protobuf) as plaintext, `iv ‖ ciphertext ‖ tag` as data, the key id,
 format, namespace and workflow id in metadata and in GCM's additional data, rotation by key list.
+It writes format 2 and reads formats 1, 2 and 3 (a schedule's scoped payloads).
 test/languages/ checks round trips both ways against the TypeScript codec.
 """
 
@@ -26,8 +27,14 @@ METADATA_KEY_ID = "encryption-key-id"
 METADATA_FORMAT = "encryption-format"
 METADATA_NAMESPACE = "encryption-namespace"
 METADATA_WORKFLOW_ID = "encryption-workflow-id"
+METADATA_SCOPE = "encryption-scope"
 CURRENT_FORMAT = "2"
+# Written by the project's schedule client only (codec/payload-binding.ts): read here, never written.
+SCOPED_FORMAT = "3"
 FORMAT_LABEL = "sepay-einvoice-temporal/aes-256-gcm/v2"
+SCOPED_FORMAT_LABEL = "sepay-einvoice-temporal/aes-256-gcm/v3"
+# A run a Schedule starts is named `<the action's workflow id>-<start time, RFC 3339 UTC>`.
+SCHEDULED_RUN_SUFFIX = re.compile(r"^-\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 IV_BYTES = 12
 TAG_BYTES = 16
 KEY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -78,9 +85,11 @@ def parse_keys(value: str) -> "tuple[str, Dict[str, bytes]]":
     return next(iter(keys)), keys
 
 
-def additional_data(key_id: str, namespace: Optional[str], workflow_id: Optional[str]) -> bytes:
-    """The same bytes as payload-binding.ts's JSON.stringify([label, encoding, keyId, ns ?? null, wf ?? null])."""
-    return json.dumps([FORMAT_LABEL, ENCRYPTED_ENCODING, key_id, namespace, workflow_id], separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+def additional_data(key_id: str, namespace: Optional[str], workflow_id: Optional[str], scope: Optional[str] = None) -> bytes:
+    """The same bytes as payload-binding.ts's JSON.stringify([label, encoding, keyId, ns ?? null, wf ?? null(, scope)])."""
+    fields = [ENCRYPTED_ENCODING, key_id, namespace, workflow_id]
+    listed = [FORMAT_LABEL, *fields] if scope is None else [SCOPED_FORMAT_LABEL, *fields, scope]
+    return json.dumps(listed, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 class AesGcmPayloadCodec(PayloadCodec, WithSerializationContext):
@@ -138,11 +147,17 @@ class AesGcmPayloadCodec(PayloadCodec, WithSerializationContext):
         fmt = meta.get(METADATA_FORMAT)
         if fmt is None:
             aad = key_id.encode("utf-8")  # format 1: the key id was the only additional data
-        elif fmt == CURRENT_FORMAT:
+        elif fmt in (CURRENT_FORMAT, SCOPED_FORMAT):
             namespace, workflow_id = meta.get(METADATA_NAMESPACE), meta.get(METADATA_WORKFLOW_ID)
+            scope = None
+            if fmt == SCOPED_FORMAT:
+                scope = meta.get(METADATA_SCOPE)
+                # The only scope there is; any other value (or none) is a relabelled payload.
+                if scope != "schedule" or workflow_id is None:
+                    raise PayloadDecryptionError(f'Cannot decrypt a payload with key id "{key_id}": format 3 needs {METADATA_SCOPE} "schedule" and a workflow id')
             self._check_binding("namespace", namespace, self._namespace)
-            self._check_binding("workflow id", workflow_id, self._workflow_id)
-            aad = additional_data(key_id, namespace, workflow_id)
+            self._check_binding("workflow id", workflow_id, self._workflow_id, scope)
+            aad = additional_data(key_id, namespace, workflow_id, scope)
         else:
             raise PayloadDecryptionError(f'Cannot decrypt a payload with key id "{key_id}": unknown {METADATA_FORMAT} "{fmt}"')
         data = payload.data
@@ -155,7 +170,11 @@ class AesGcmPayloadCodec(PayloadCodec, WithSerializationContext):
         return Payload.FromString(plaintext)
 
     @staticmethod
-    def _check_binding(what: str, bound: Optional[str], here: Optional[str]) -> None:
-        # Unbound payloads (the codec server's /encode) are accepted anywhere; bound ones only where they belong.
-        if bound is not None and here is not None and bound != here:
-            raise PayloadBindingError(f'An encrypted payload written for {what} "{bound}" was delivered to {what} "{here}": refused (a ciphertext was moved)')
+    def _check_binding(what: str, bound: Optional[str], here: Optional[str], scope: Optional[str] = None) -> None:
+        # Unbound payloads (the codec server's /encode) are accepted anywhere; bound ones only where
+        # they belong: a schedule-scoped one also in the runs its schedule starts.
+        if bound is None or here is None or bound == here:
+            return
+        if scope == "schedule" and here.startswith(bound) and SCHEDULED_RUN_SUFFIX.match(here[len(bound):]):
+            return
+        raise PayloadBindingError(f'An encrypted payload written for {what} "{bound}" was delivered to {what} "{here}": refused (a ciphertext was moved)')
