@@ -104,7 +104,12 @@ export async function issueInvoiceWorkflow(rawInput: IssueInvoiceInput): Promise
     run.skipApproval();
     try {
       const invoice = await CancellationScope.nonCancellable(async () => {
-        if (holding === 'nothing' && (await steps.create(false)) === 'quota-failed') return undefined;
+        if (holding === 'nothing') {
+          const created = await steps.create(false);
+          if (created === 'quota-failed') return undefined;
+          // A draft found under the code (its 409) is issued like any other.
+          holding = created;
+        }
         if (holding === 'draft') await steps.issue();
         return steps.fetchDetail();
       });
@@ -260,6 +265,15 @@ class InvoiceSteps {
     return this.input.options.earlierRunRequestedIssue;
   }
 
+  /**
+   * Runs from before a failed job was the wait's result read it from a `SepayJobFailed` failure
+   * (their histories replay so); a run that read its key's earlier runs asks for the result, so
+   * such a failure can only have been sent by someone else and proves nothing.
+   */
+  private trustsFailedJobFailures(): boolean {
+    return !this.run.status.earlierRunsRecalled;
+  }
+
   /** SePay says this code's create job failed: it made nothing, and the code is not used again. */
   moveToNextCode(): void {
     this.#draftMayExist = false;
@@ -322,8 +336,8 @@ class InvoiceSteps {
       this.#draftMayExist = false;
       this.run.noteError(error);
       // No answer about that job (SePay never knew its tracking code, say): nothing to adopt, and
-      // nothing learnt. Histories from before failed jobs were answers still replay their failure.
-      if (!typedFailure(error, FailureType.SepayJobFailed)) return false;
+      // nothing learnt. Runs from before failed jobs were answers, not failures, still read theirs.
+      if (!this.trustsFailedJobFailures() || !typedFailure(error, FailureType.SepayJobFailed)) return false;
       outcome = { status: 'gone', invoiceNumber: '' };
     }
     // Its create failed, or its draft was deleted since (the earlier run ended before saying so).
@@ -433,7 +447,7 @@ class InvoiceSteps {
           this.run.noteError(error);
           // A failed create left nothing to delete. One still running past its deadline may yet
           // make a draft: the run cannot honestly say cancelled, nothing left.
-          if (!typedFailure(error, FailureType.SepayJobFailed)) {
+          if (!this.trustsFailedJobFailures() || !typedFailure(error, FailureType.SepayJobFailed)) {
             this.run.noteDraft(`may appear at SePay under reference code ${referenceCode}: its create job had not finished`);
             throw this.run.fail(compensationFailed(referenceCode, error));
           }
