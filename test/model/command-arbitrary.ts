@@ -1,7 +1,7 @@
 /**
- * The random sequences: which operations, on which of the sequence's keys, how often. Issues and
- * waits come up more often than the rest so that runs exist for the other operations to hit and
- * get time to move between them.
+ * The random sequences: which operations, on which of the sequence's keys, how often. Issues (by
+ * InvoiceClient and plain starts) and waits come up more often than the rest so that runs exist for
+ * the other operations to hit and get time to move between them.
  */
 import fc from 'fast-check';
 import { fastPolling } from '../support/invoice-test-env.js';
@@ -9,11 +9,16 @@ import { CONTENT_NAMES } from './contents.js';
 import {
   ClearFaultsCommand,
   JobSpeedCommand,
+  QUOTA_FAULTS,
+  QuotaFaultCommand,
   RestartWorkerCommand,
   SEPAY_FAULTS,
   SepayFaultCommand,
+  SetQuotaCommand,
   SimulatorModesCommand,
+  TopUpCommand,
   WaitCommand,
+  type QuotaFaultName,
   type SepayFaultName,
 } from './environment-commands.js';
 import type { RunOptions, SequenceModel } from './model.js';
@@ -23,11 +28,13 @@ import {
   CancelByUpdateCommand,
   CancelBySignalCommand,
   IssueCommand,
+  PlainIssueCommand,
   TerminateCommand,
   WAITABLE_STAGES,
   WaitForStageCommand,
   WorkflowCancelCommand,
 } from './run-commands.js';
+import { FORGED_FAILURES, ForgeFailureCommand, MALFORMED_MESSAGES, MalformedMessageCommand, type ForgedFailureType, type MalformedMessageName } from './temporal-access-commands.js';
 
 export interface SequenceShape {
   keyCount: number;
@@ -63,9 +70,17 @@ type ModelCommandArbitrary = fc.Arbitrary<fc.AsyncCommand<SequenceModel, RealSys
 export function commandSequences({ keyCount, maxOps, simulatorModes, replayPath }: SequenceShape) {
   const keyIndex = fc.nat({ max: keyCount - 1 });
   const issue = fc.tuple(keyIndex, fc.constantFrom(...CONTENT_NAMES), runOptions).map(([k, content, options]) => new IssueCommand(k, content, options));
+  const plainIssue = fc.tuple(keyIndex, fc.constantFrom(...CONTENT_NAMES), runOptions).map(([k, content, options]) => new PlainIssueCommand(k, content, options));
   const wait = fc.integer({ min: 100, max: 800 }).map((ms) => new WaitCommand(ms));
+  const malformed = fc.tuple(keyIndex, fc.constantFrom(...(Object.keys(MALFORMED_MESSAGES) as MalformedMessageName[]))).map(([k, message]) => new MalformedMessageCommand(k, message));
+  const forge = fc.tuple(keyIndex, fc.constantFrom(...(Object.keys(FORGED_FAILURES) as ForgedFailureType[]))).map(([k, type]) => new ForgeFailureCommand(k, type));
+  const quotaFault = fc
+    .constantFrom(...(Object.keys(QUOTA_FAULTS) as QuotaFaultName[]))
+    .chain((fault) => fc.integer({ min: 1, max: fault.startsWith('issue answers 403') ? 3 : 2 }).map((times) => new QuotaFaultCommand(fault, times)));
   const weighted: [ModelCommandArbitrary, number][] = [
-    [issue, 5],
+    [issue, 4],
+    // Any language, the CLI or the Web UI starts a run this way: no hints, Temporal's default id policies.
+    [plainIssue, 3],
     [wait, 2],
     [fc.tuple(keyIndex, fc.constantFrom(...WAITABLE_STAGES)).map(([k, stage]) => new WaitForStageCommand(k, stage)), 3],
     [keyIndex.map((k) => new ApproveCommand(k)), 2],
@@ -76,6 +91,13 @@ export function commandSequences({ keyCount, maxOps, simulatorModes, replayPath 
     [fc.constant(new RestartWorkerCommand()), 1],
     [fc.constantFrom(...(Object.keys(SEPAY_FAULTS) as SepayFaultName[])).map((fault) => new SepayFaultCommand(fault)), 2],
     [fc.constant(new ClearFaultsCommand()), 1],
+    // The quota runs out and comes back; SePay refuses the issue request or fails a job for quota.
+    [fc.constant(new SetQuotaCommand(0)), 1],
+    [fc.integer({ min: 1, max: 3 }).map((amount) => new TopUpCommand(amount)), 1],
+    [quotaFault, 2],
+    // Anyone with Temporal access: malformed messages and failures forged on a pending activity.
+    [malformed, 2],
+    [forge, 3],
     // Slow jobs keep a run mid-step long enough for a termination or a cancel to land there.
     [fc.constantFrom(0, 1, 3, 10, 10, 30).map((checks) => new JobSpeedCommand(checks)), 3],
   ];

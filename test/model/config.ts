@@ -22,6 +22,8 @@ export interface ModelConfig {
   only?: string;
   /** MODEL_VERBOSE=1 prints every sequence's operations. */
   verbose: boolean;
+  /** MODEL_DUMP=<dir> writes each failing sequence's runs (status, history) and SePay's invoices there, to read what happened. */
+  dumpDir?: string;
 }
 
 function numberFrom(env: Record<string, string | undefined>, name: string, fallback: number): number {
@@ -39,13 +41,14 @@ export function modelConfig(env: Record<string, string | undefined> = process.en
     path: env.MODEL_PATH || undefined,
     replayPath: env.MODEL_REPLAY_PATH || undefined,
     runs: numberFrom(env, 'MODEL_RUNS', 1000),
-    maxOps: numberFrom(env, 'MODEL_MAX_OPS', 12),
-    keyCount: Math.min(3, Math.max(1, numberFrom(env, 'MODEL_KEYS', 2))),
+    maxOps: numberFrom(env, 'MODEL_MAX_OPS', 16),
+    keyCount: Math.min(4, Math.max(1, numberFrom(env, 'MODEL_KEYS', 3))),
     budgetMs: numberFrom(env, 'MODEL_MINUTES', 2.5) * minutes,
     shrinkBudgetMs: numberFrom(env, 'MODEL_SHRINK_MINUTES', 3) * minutes,
     settleMs: numberFrom(env, 'MODEL_SETTLE_SECONDS', 75) * 1000,
     only: env.MODEL_ONLY || undefined,
     verbose: env.MODEL_VERBOSE === '1',
+    dumpDir: env.MODEL_DUMP || undefined,
   };
 }
 

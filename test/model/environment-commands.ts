@@ -1,10 +1,13 @@
 /**
  * What happens around the invoices: the worker restarts, SePay fails in the ways the simulator can
- * fail (lost responses, outages, failed or endless jobs), SePay gets slow or shows the behaviours
- * its docs allow but do not promise, and time passes so operations land mid-step.
+ * fail (lost responses, outages, failed or endless jobs, quota refusals), the merchant's quota runs
+ * out and is topped up, SePay gets slow or shows the behaviours its docs allow but do not promise,
+ * and time passes so operations land mid-step.
  */
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type fc from 'fast-check';
 import type { FaultRuleInput } from '../../simulator/control-client.js';
+import { quotaToppedUpSignal } from '../../workflows/messages.js';
 import type { SequenceModel } from './model.js';
 import type { RealSystem } from './real-system.js';
 
@@ -49,8 +52,9 @@ export class SepayFaultCommand extends AlwaysPossible {
     super();
   }
 
-  async run(_model: SequenceModel, real: RealSystem): Promise<void> {
-    await real.env.sim.addFault(SEPAY_FAULTS[this.fault]);
+  async run(model: SequenceModel, real: RealSystem): Promise<void> {
+    const { id } = await real.env.sim.addFault(SEPAY_FAULTS[this.fault]);
+    model.faults.push({ id, name: this.fault });
   }
 
   toString(): string {
@@ -58,8 +62,91 @@ export class SepayFaultCommand extends AlwaysPossible {
   }
 }
 
-export class ClearFaultsCommand extends AlwaysPossible {
+/** SePay's own message when a job fails because the quota ran out (its typo included). */
+export const QUOTA_JOB_MESSAGE = 'QUOTA_HAS_BEEN_USERD_UP: hạn ngạch hóa đơn đã hết';
+
+/** Quota refusals, each `times` in a row: on the issue request (past the point of no return) or a job. */
+export const QUOTA_FAULTS = {
+  'issue answers 403 QUOTA_EXCEEDED': (times: number) => ({ endpoint: 'issue', kind: 'error', status: 403, code: 'QUOTA_EXCEEDED', times }),
+  'issue answers 403 BILLING_IS_UNPAID': (times: number) => ({ endpoint: 'issue', kind: 'error', status: 403, code: 'BILLING_IS_UNPAID', times }),
+  'issue job fails for quota': (times: number) => ({ endpoint: 'issue', kind: 'job-fail', message: QUOTA_JOB_MESSAGE, times }),
+  'create job fails for quota': (times: number) => ({ endpoint: 'create', kind: 'job-fail', message: QUOTA_JOB_MESSAGE, times }),
+} as const satisfies Record<string, (times: number) => FaultRuleInput>;
+export type QuotaFaultName = keyof typeof QUOTA_FAULTS;
+
+export class QuotaFaultCommand extends AlwaysPossible {
+  constructor(
+    readonly fault: QuotaFaultName,
+    readonly times: number,
+  ) {
+    super();
+  }
+
+  async run(model: SequenceModel, real: RealSystem): Promise<void> {
+    const { id } = await real.env.sim.addFault(QUOTA_FAULTS[this.fault](this.times));
+    model.faults.push({ id, name: this.fault });
+  }
+
+  toString(): string {
+    return `fault(${this.fault} ×${this.times})`;
+  }
+}
+
+/** The merchant's quota is used up: creates of issued invoices are refused, issue jobs fail for quota. */
+export class SetQuotaCommand extends AlwaysPossible {
+  constructor(readonly quota: number) {
+    super();
+  }
+
   async run(_model: SequenceModel, real: RealSystem): Promise<void> {
+    await real.env.sim.setQuota(this.quota);
+  }
+
+  toString(): string {
+    return `setQuota(${this.quota})`;
+  }
+}
+
+/** Tells every key's open run that the quota was topped up, as the merchant's app does after paying. */
+export async function signalQuotaToppedUp(model: SequenceModel, real: RealSystem): Promise<void> {
+  for (const { key } of model.keys) {
+    await real.invoices
+      .handle(key)
+      .signal(quotaToppedUpSignal)
+      .catch((error: unknown) => {
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+      });
+  }
+}
+
+/** A plan upgrade: `amount` more issuances, then the `quotaToppedUp` signal to the open runs. */
+export class TopUpCommand extends AlwaysPossible {
+  constructor(readonly amount: number) {
+    super();
+  }
+
+  async run(model: SequenceModel, real: RealSystem): Promise<void> {
+    await real.env.sim.topUpQuota(this.amount);
+    await signalQuotaToppedUp(model, real);
+  }
+
+  toString(): string {
+    return `topUp(${this.amount})`;
+  }
+}
+
+/**
+ * Notes, before the faults are cleared, which ones a run met: the simulator drops a rule once its
+ * `times` are spent, so a rule gone from its list has fired and one still there says how often.
+ */
+export async function noteFiredFaults(model: SequenceModel, real: RealSystem): Promise<void> {
+  const present = new Map((await real.env.sim.faults()).map((rule) => [rule.id, rule]));
+  for (const fault of model.faults) fault.fired ??= (present.get(fault.id)?.fired ?? 1) > 0;
+}
+
+export class ClearFaultsCommand extends AlwaysPossible {
+  async run(model: SequenceModel, real: RealSystem): Promise<void> {
+    await noteFiredFaults(model, real);
     await real.env.sim.clearFaults();
   }
 

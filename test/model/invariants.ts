@@ -124,12 +124,101 @@ export const everyRunEndsCleanly: Invariant = ({ keys, stillOpen }) => [
   ),
 ];
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Whether a typed failure names the reference code, in its details (a `referenceCode` field) or
+ * its message, as a whole code: `key` is not named by a message about `key~2`.
+ */
+export function failureNamesCode(run: RunObservation, referenceCode: string): boolean {
+  const failure = run.failure;
+  if (!failure?.type) return false;
+  const inDetails = failure.details.some((detail) => typeof detail === 'object' && detail !== null && (detail as { referenceCode?: unknown }).referenceCode === referenceCode);
+  const inMessage = new RegExp(`(^|[^\\w~-])${escapeRegExp(referenceCode)}(?![\\w~-])`).test(failure.message);
+  return inDetails || inMessage;
+}
+
+/** Run ends a draft may outlive: a run stopped from outside (settle re-runs those) or one still open (I5). */
+const ENDED_FROM_OUTSIDE = new Set(['TERMINATED', 'TIMED_OUT', 'RUNNING']);
+
+/**
+ * I6: once a key's runs have ended, SePay holds no draft (or create in flight) of the key, unless
+ * the key's latest run ended with a typed failure naming that draft's reference code (a
+ * CompensationFailed, or a failure past the point of no return that says its issue was requested).
+ * A draft an earlier run left is the latest run's to adopt, issue or delete.
+ */
+export const noDraftLeftBehind: Invariant = ({ keys, stillOpen }) =>
+  keys.flatMap((key) => {
+    const latest = key.runs.at(-1);
+    if (!latest || ENDED_FROM_OUTSIDE.has(latest.status) || stillOpen.some((open) => open.key === key.key)) return [];
+    return key.sepay.invoices
+      .filter((invoice) => ['draft', 'pending'].includes(invoice.status) && !failureNamesCode(latest, invoice.reference_code))
+      .map((invoice) => {
+        const said = latest.result ? JSON.stringify(latest.result) : latest.failure ? `${latest.status} ${latest.failure.type ?? 'untyped'}: ${latest.failure.message} ${JSON.stringify(latest.failure.details)}` : latest.status;
+        return { invariant: 'I6 no draft left behind unless a failure names it', key: key.key, message: `SePay holds ${describeInvoice(invoice)}; latest run ${latest.record.runId} says ${said}` };
+      });
+  });
+
+/** More events than this in one run means something loops in history instead of in an activity's retries. */
+export const MAX_HISTORY_EVENTS = 200;
+const CREATE_ACTIVITIES = ['createInvoice'];
+/** awaitIssuance asks SePay to issue again at most once per attempt when it follows an invoice without a tracking code. */
+const ISSUE_ACTIVITIES = ['issueInvoice', 'awaitIssuance'];
+
+const attemptsOf = (key: KeyObservation, types: readonly string[]) =>
+  key.runs.reduce((sum, run) => sum + types.reduce((runSum, type) => runSum + (run.history.attempts[type] ?? 0), 0), 0);
+
+/**
+ * I7: bounded cost per run. Every create or issue request SePay counted for the key's codes was
+ * sent by an attempt some history shows (a request per attempt, never a loop inside one), and no
+ * run's history grows past MAX_HISTORY_EVENTS (waits are retries, not events).
+ */
+export const boundedCostPerRun: Invariant = ({ keys }) =>
+  keys.flatMap((key) => {
+    const violation = (message: string): Violation => ({ invariant: 'I7 bounded cost per run', key: key.key, message });
+    const sum = (field: 'create_requests' | 'issue_requests') => key.sepay.invoices.reduce((total, invoice) => total + (invoice[field] ?? 0), 0);
+    const creates = sum('create_requests');
+    const createAttempts = attemptsOf(key, CREATE_ACTIVITIES);
+    const issues = sum('issue_requests');
+    const issueAttempts = attemptsOf(key, ISSUE_ACTIVITIES);
+    return [
+      ...(creates > createAttempts ? [violation(`SePay counted ${creates} create requests, the key's ${key.runs.length} runs show ${createAttempts} createInvoice attempts`)] : []),
+      ...(issues > issueAttempts ? [violation(`SePay counted ${issues} issue requests, the key's ${key.runs.length} runs show ${issueAttempts} issueInvoice and awaitIssuance attempts`)] : []),
+      ...key.runs.filter((run) => run.history.eventCount > MAX_HISTORY_EVENTS).map((run) => violation(`run ${run.record.runId} has ${run.history.eventCount} history events (bound ${MAX_HISTORY_EVENTS})`)),
+    ];
+  });
+
+/**
+ * I8: a message whose argument does not parse changes nothing: the update is refused, the signal
+ * recorded as refused, no cancellation or approval follows from it, and the run that got it has no
+ * workflow task failed (any run's failed tasks are I5's too; here they are named with their cause).
+ */
+export const malformedMessagesChangeNothing: Invariant = ({ keys }) =>
+  keys.flatMap((key) =>
+    key.runs.flatMap((run): Violation[] => {
+      if (run.record.malformed.length === 0) return [];
+      const violation = (message: string): Violation => ({ invariant: 'I8 malformed messages change nothing', key: key.key, message: `run ${run.record.runId}: ${message}` });
+      return [
+        ...run.record.malformed
+          .filter((sent) => sent.outcome === 'accepted' || sent.outcome === 'not recorded')
+          .map((sent) => violation(`${sent.what} was ${sent.outcome}${sent.detail ? ` (${sent.detail})` : ''}`)),
+        ...run.record.malformed.filter((sent) => sent.changed).map((sent) => violation(`${sent.what} changed ${sent.changed}`)),
+        ...(run.failedWorkflowTasks.length > 0
+          ? [violation(`after ${run.record.malformed.map((sent) => sent.what).join(', ')}: ${run.failedWorkflowTasks.length} workflow tasks failed, first: ${run.failedWorkflowTasks[0]}`)]
+          : []),
+      ];
+    }),
+  );
+
 export const KEY_INVARIANTS: readonly Invariant[] = [
   atMostOneIssuedInvoicePerKey,
   cancelledMeansNothingIssued,
   issuedMeansHeldAsAsked,
   heldInvoiceIsReported,
   everyRunEndsCleanly,
+  noDraftLeftBehind,
+  boundedCostPerRun,
+  malformedMessagesChangeNothing,
 ];
 
 export function violationsOf(sequence: SequenceObservation): Violation[] {

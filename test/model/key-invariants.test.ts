@@ -1,9 +1,10 @@
 /**
  * Model-based test of the key-level guarantees (README "The guarantees", "Re-running a key";
- * issue #11): random sequences of starts, re-runs, terminations, cancellations, approvals, worker
- * restarts and SePay faults on a few keys, against the real dev server, worker and simulator; after
- * each, invariants I1-I5 (test/model/invariants.ts). `MODEL_SEED` (+ `MODEL_PATH`) replays; see
- * test/model/config.ts for the other knobs.
+ * issues #11 and #18): random sequences of starts (InvoiceClient and plain starts), re-runs,
+ * terminations, cancellations, approvals, malformed messages, forged activity failures, worker
+ * restarts, SePay faults and quota refusals on a few keys, against the real dev server, worker and
+ * simulator; after each, invariants I1-I8 (test/model/invariants.ts). `MODEL_SEED` (+ `MODEL_PATH`)
+ * replays; see test/model/config.ts for the other knobs.
  */
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
@@ -25,10 +26,10 @@ it('every key keeps its guarantees across random sequences of runs, messages, re
     await fc.assert(
       fc.asyncProperty(sequences, async (commands) => {
         if (budget.spent()) return;
-        const outcome = await runSequence(env, commands, config.keyCount, config.settleMs);
+        const outcome = await runSequence(env, commands, config.keyCount, config.settleMs, config.dumpDir);
         const { opsRun } = outcome;
         const violations = outcome.violations.filter((violation) => !config.only || violation.invariant.startsWith(config.only));
-        budget.record(opsRun, violations.length > 0);
+        budget.record(opsRun, violations.length > 0, outcome.reached);
         if (config.verbose) console.log(`sequence ${budget.sequences}: ${String(commands)} -> ${violations.length} violations`);
         if (violations.length === 0) return;
         const list = violations.map((v) => `[${v.invariant}] ${v.key}: ${v.message}`).join('\n');
@@ -39,5 +40,7 @@ it('every key keeps its guarantees across random sequences of runs, messages, re
     );
   } finally {
     console.log(`model-based test: ${budget.sequences} sequences, ${budget.ops} operations, ${budget.failures} failing`);
+    const reached = Object.entries(budget.reached).sort(([a], [b]) => a.localeCompare(b));
+    console.log(`paths reached:\n${reached.map(([what, times]) => `  ${what}: ${times}`).join('\n')}`);
   }
 }, worstCaseMs(config));

@@ -15,14 +15,40 @@ export interface CancelAttempt {
   answer?: string;
 }
 
+/** A signal or update sent with an argument that does not parse: the run must refuse it and change nothing. */
+export interface MalformedMessage {
+  what: string;
+  /** `refused` is the only honest answer of an open run; `closed` when the run ended before it arrived. */
+  outcome: 'refused' | 'accepted' | 'closed' | 'no answer' | 'not recorded';
+  detail?: string;
+  /** What the message changed in the run's status (cancellation, approval): must stay empty. */
+  changed?: string;
+}
+
+/** A failure sent with `client.activity.fail` on a run's pending activity, as anyone with Temporal access can. */
+export interface ForgedFailure {
+  activityType: string;
+  failureType: string;
+  /** `sent`, or why nothing was sent (no activity pending, the server refused). */
+  outcome: string;
+}
+
 export interface RunRecord {
   runId: string;
   content: ContentName;
   options: RunOptions;
+  /** `plain`: `client.workflow.start` with Temporal's default id policies and no hints, as any language would. */
+  startedBy: 'client' | 'plain';
   /** Started by the settle phase to finish a key whose last run ended without a result. */
   settleRerun: boolean;
   cancels: CancelAttempt[];
+  /** Proper approvals the sequence sent this run (reaching it open). */
+  approvalsSent: number;
   terminated: boolean;
+  /** Activity attempts in flight when the run was terminated, by activity type: its history never shows them. */
+  attemptsAtTermination: Record<string, number>;
+  malformed: MalformedMessage[];
+  forged: ForgedFailure[];
 }
 
 export interface KeyModel {
@@ -31,14 +57,24 @@ export interface KeyModel {
   runs: RunRecord[];
   lastContent?: ContentName;
   lastOptions?: RunOptions;
+  /** Plain starts Temporal refused because a run of the key was open (WorkflowExecutionAlreadyStarted): attached, not an error. */
+  refusedPlainStarts: number;
+}
+
+/** A fault the sequence set at SePay, by the simulator's rule id: whether any run met it (known once spent or cleared). */
+export interface FaultSet {
+  id: number;
+  name: string;
+  fired?: boolean;
 }
 
 export interface SequenceModel {
   keys: KeyModel[];
+  faults: FaultSet[];
 }
 
 export function newSequenceModel(keys: readonly string[]): SequenceModel {
-  return { keys: keys.map((key) => ({ key, runs: [] })) };
+  return { keys: keys.map((key) => ({ key, runs: [], refusedPlainStarts: 0 })), faults: [] };
 }
 
 export function latestRun(key: KeyModel): RunRecord | undefined {
@@ -46,11 +82,39 @@ export function latestRun(key: KeyModel): RunRecord | undefined {
 }
 
 /** Records what `InvoiceClient.issue` answered: a new run, or the one the key already had. */
-export function recordIssue(key: KeyModel, run: { runId: string; existing: boolean }, content: ContentName, options: RunOptions, settleRerun = false): void {
+export function recordIssue(
+  key: KeyModel,
+  run: { runId: string; existing: boolean },
+  content: ContentName,
+  options: RunOptions,
+  settleRerun = false,
+  startedBy: RunRecord['startedBy'] = 'client',
+): void {
   key.lastContent = content;
   key.lastOptions = options;
   if (run.existing || key.runs.some((known) => known.runId === run.runId)) return;
-  key.runs.push({ runId: run.runId, content, options, settleRerun, cancels: [], terminated: false });
+  key.runs.push(newRunRecord(run.runId, content, options, { settleRerun, startedBy }));
+}
+
+export function newRunRecord(runId: string, content: ContentName, options: RunOptions, how: Partial<Pick<RunRecord, 'settleRerun' | 'startedBy'>> = {}): RunRecord {
+  return {
+    runId,
+    content,
+    options,
+    startedBy: how.startedBy ?? 'client',
+    settleRerun: how.settleRerun ?? false,
+    cancels: [],
+    approvalsSent: 0,
+    terminated: false,
+    attemptsAtTermination: {},
+    malformed: [],
+    forged: [],
+  };
+}
+
+/** The record of the run `runId` of the key, when this sequence started it. */
+export function runOf(key: KeyModel, runId: string): RunRecord | undefined {
+  return key.runs.find((run) => run.runId === runId);
 }
 
 /** Every reference code a key's runs may have used: `key`, `key~2`, `key~3`... (workflows/reference-code.ts). */

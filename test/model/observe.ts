@@ -41,6 +41,18 @@ export interface RunObservation {
   /** What the run itself recorded about a cancellation (status query), when it answers. */
   cancellation?: CancellationView;
   failedWorkflowTasks: string[];
+  /** What the run's history says it cost: its length, and activity attempts by activity type. */
+  history: HistoryCost;
+}
+
+export interface HistoryCost {
+  eventCount: number;
+  /**
+   * Attempts by activity type: the attempt its Started event names (written when the attempt
+   * ends), 1 for an activity scheduled whose attempt never ended, plus what was in flight when
+   * the run was terminated (recorded by the terminate command, since no history shows it).
+   */
+  attempts: Record<string, number>;
 }
 
 export interface KeyObservation {
@@ -63,7 +75,7 @@ function failureOf(error: unknown): RunFailure {
 async function observeRun(real: RealSystem, key: KeyModel, record: RunRecord): Promise<RunObservation> {
   const handle = real.invoices.handle(key.key, record.runId);
   const status = (await handle.describe()).status.name;
-  const observation: RunObservation = { record, status, failedWorkflowTasks: [] };
+  const observation: RunObservation = { record, status, failedWorkflowTasks: [], history: { eventCount: 0, attempts: {} } };
   if (status === 'COMPLETED') observation.result = await handle.result();
   if (status === 'FAILED') observation.failure = await handle.result().then(() => undefined, failureOf);
   if (status !== 'RUNNING') {
@@ -73,6 +85,7 @@ async function observeRun(real: RealSystem, key: KeyModel, record: RunRecord): P
     );
   }
   const { events } = await handle.fetchHistory();
+  observation.history = historyCost(events ?? [], record);
   for (const event of events ?? []) {
     if (event.eventType !== EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED) continue;
     const { cause, failure } = event.workflowTaskFailedEventAttributes ?? {};
@@ -80,6 +93,23 @@ async function observeRun(real: RealSystem, key: KeyModel, record: RunRecord): P
     observation.failedWorkflowTasks.push(`${WorkflowTaskFailedCause[cause ?? 0]}: ${failure?.message ?? ''}`);
   }
   return observation;
+}
+
+export function historyCost(events: temporal.api.history.v1.IHistoryEvent[], record: Pick<RunRecord, 'attemptsAtTermination'>): HistoryCost {
+  const typeOf = new Map<string, string>();
+  const attemptOf = new Map<string, number>();
+  for (const event of events) {
+    if (event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED) {
+      typeOf.set(String(event.eventId), event.activityTaskScheduledEventAttributes?.activityType?.name ?? '?');
+    }
+    if (event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED) {
+      const attributes = event.activityTaskStartedEventAttributes;
+      attemptOf.set(String(attributes?.scheduledEventId), attributes?.attempt ?? 1);
+    }
+  }
+  const attempts: Record<string, number> = { ...record.attemptsAtTermination };
+  for (const [scheduledId, type] of typeOf) attempts[type] = (attempts[type] ?? 0) + (attemptOf.get(scheduledId) ?? 1);
+  return { eventCount: events.length, attempts };
 }
 
 export async function observe(model: SequenceModel, real: RealSystem, stillOpen: StillOpen[]): Promise<SequenceObservation> {

@@ -9,6 +9,8 @@ export class RunBudget {
   sequences = 0;
   ops = 0;
   failures = 0;
+  /** Paths the sequences reached, summed (see sequence.ts). */
+  readonly reached: Record<string, number> = {};
 
   constructor(
     budgetMs: number,
@@ -21,9 +23,10 @@ export class RunBudget {
     return Date.now() >= (this.shrinkEnds ?? this.generationEnds);
   }
 
-  record(opsRun: number, failed: boolean): void {
+  record(opsRun: number, failed: boolean, reached: Record<string, number> = {}): void {
     this.sequences++;
     this.ops += opsRun;
+    for (const [what, times] of Object.entries(reached)) this.reached[what] = (this.reached[what] ?? 0) + times;
     if (!failed) return;
     this.failures++;
     this.shrinkEnds ??= Date.now() + this.shrinkBudgetMs;

@@ -1,11 +1,14 @@
 /**
- * What a business app or an operator does to a key: issue (start or re-run), terminate, cancel
- * three ways, approve. Each records in the model what the system answered.
+ * What a business app or an operator does to a key: issue (start or re-run, through InvoiceClient
+ * or a plain start as any language sends it), terminate, cancel three ways, approve. Each records
+ * in the model what the system answered.
  */
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type fc from 'fast-check';
 import { getInvoiceStatusQuery, type InvoiceStage } from '../../workflows/messages.js';
+import { workflowIdFor } from '../../workflows/reference-code.js';
 import { CONTENTS, type ContentName } from './contents.js';
-import { latestRun, recordIssue, type CancelAttempt, type KeyModel, type RunOptions, type SequenceModel } from './model.js';
+import { latestRun, recordIssue, runOf, type CancelAttempt, type KeyModel, type RunOptions, type SequenceModel } from './model.js';
 import { reachedOpenRun, within, type RealSystem } from './real-system.js';
 
 type ModelCommand = fc.AsyncCommand<SequenceModel, RealSystem>;
@@ -13,7 +16,13 @@ type ModelCommand = fc.AsyncCommand<SequenceModel, RealSystem>;
 /** An update the workflow never answers (a stuck workflow task) is recorded, not waited for. */
 const UPDATE_ANSWER_MS = 15_000;
 
-abstract class KeyCommand implements ModelCommand {
+/** The options a sequence chose, without the polling every run gets. */
+function optionsShown(options: RunOptions): string {
+  const { pollInitialInterval: _initial, pollMaximumInterval: _maximum, pollFastPhase: _fast, ...chosen } = options;
+  return JSON.stringify(chosen);
+}
+
+export abstract class KeyCommand implements ModelCommand {
   constructor(readonly keyIndex: number) {}
 
   /** Messages and terminations need a run to aim at. */
@@ -49,16 +58,49 @@ export class IssueCommand extends KeyCommand {
   }
 
   toString(): string {
-    const { pollInitialInterval: _initial, pollMaximumInterval: _maximum, pollFastPhase: _fast, ...chosen } = this.options;
-    return `issue(k${this.keyIndex}, ${this.content}, ${JSON.stringify(chosen)})`;
+    return `issue(k${this.keyIndex}, ${this.content}, ${optionsShown(this.options)})`;
+  }
+}
+
+/**
+ * `client.workflow.start` with Temporal's default id policies and no hints, as an app in another
+ * language, the CLI or the Web UI starts a run: the worker finds what earlier runs sent itself. A
+ * start while a run is open is refused by Temporal (recorded, not an error); after a run closed,
+ * any close, it starts a new run.
+ */
+export class PlainIssueCommand extends IssueCommand {
+  override async run(model: SequenceModel, real: RealSystem): Promise<void> {
+    const key = this.keyOf(model);
+    try {
+      const handle = await real.env.client.workflow.start('issueInvoiceWorkflow', {
+        taskQueue: real.env.taskQueue,
+        workflowId: workflowIdFor(key.key),
+        args: [{ invoiceKey: key.key, invoice: CONTENTS[this.content], options: this.options }],
+      });
+      recordIssue(key, { runId: handle.firstExecutionRunId, existing: false }, this.content, this.options, false, 'plain');
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      key.refusedPlainStarts++;
+    }
+  }
+
+  override toString(): string {
+    return `plainStart(k${this.keyIndex}, ${this.content}, ${optionsShown(this.options)})`;
   }
 }
 
 export class TerminateCommand extends KeyCommand {
   async run(model: SequenceModel, real: RealSystem): Promise<void> {
     const key = this.keyOf(model);
-    if (await reachedOpenRun(() => real.invoices.handle(key.key).terminate('model test: an operator terminates the run'))) {
-      latestRun(key)!.terminated = true;
+    const handle = real.invoices.handle(key.key);
+    // The attempts in flight now never reach the history (a Started event is written when an attempt ends).
+    const before = await handle.describe().catch(() => undefined);
+    if (!(await reachedOpenRun(() => handle.terminate('model test: an operator terminates the run')))) return;
+    const run = (before && runOf(key, before.runId)) ?? latestRun(key)!;
+    run.terminated = true;
+    for (const pending of before?.raw.pendingActivities ?? []) {
+      const type = pending.activityType?.name ?? '?';
+      run.attemptsAtTermination[type] = (run.attemptsAtTermination[type] ?? 0) + (pending.attempt ?? 1);
     }
   }
 
@@ -105,7 +147,8 @@ export class WorkflowCancelCommand extends KeyCommand {
 
 export class ApproveCommand extends KeyCommand {
   async run(model: SequenceModel, real: RealSystem): Promise<void> {
-    await reachedOpenRun(() => real.invoices.approve(this.keyOf(model).key, 'model test'));
+    const key = this.keyOf(model);
+    if (await reachedOpenRun(() => real.invoices.approve(key.key, 'model test'))) latestRun(key)!.approvalsSent++;
   }
 
   toString(): string {

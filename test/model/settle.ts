@@ -1,16 +1,21 @@
 /**
- * The end of a sequence: SePay healthy again, every waiting approval given, every key's latest run
- * closed and no SePay job pending; a key whose latest run ended without a result is re-run once with
- * its last content, as an operator would. Only then do the invariants say anything: a sequence cut off mid-flight proves
- * nothing.
+ * The end of a sequence: SePay healthy again (no faults, quota topped up and the open runs told),
+ * every waiting approval given, every key's latest run closed and no SePay job pending; a key whose
+ * latest run ended without a result is re-run once with its last content, as an operator would.
+ * Only then do the invariants say anything: a sequence cut off mid-flight proves nothing, and a run
+ * still waiting for quota nobody will add would make I5 ("every run ends") meaningless.
  */
 import { WorkflowNotFoundError, type WorkflowExecutionStatusName } from '@temporalio/client';
+import { quotaToppedUpSignal } from '../../workflows/messages.js';
 import { CONTENTS } from './contents.js';
+import { signalQuotaToppedUp } from './environment-commands.js';
 import { recordIssue, type KeyModel, type SequenceModel } from './model.js';
 import { within, type RealSystem } from './real-system.js';
 
 const POLL_MS = 300;
 const QUERY_MS = 5_000;
+/** Enough for every run a sequence can start, whatever quota the sequence left. */
+const SETTLE_QUOTA = 1_000;
 const ENDED_WITHOUT_RESULT: ReadonlySet<WorkflowExecutionStatusName> = new Set(['TERMINATED', 'TIMED_OUT', 'FAILED']);
 
 export interface StillOpen {
@@ -29,11 +34,18 @@ async function latestStatus(real: RealSystem, key: KeyModel): Promise<{ runId: s
   }
 }
 
-/** The stage a run reports, approving it when it waits for approval; 'unknown' when it does not answer. */
-async function nudge(real: RealSystem, key: KeyModel): Promise<string> {
+/**
+ * The stage a run reports, approving it when it waits for approval and telling it once that the
+ * quota was topped up when it waits for quota; 'unknown' when it does not answer.
+ */
+async function nudge(real: RealSystem, key: KeyModel, runId: string, toldOfQuota: Set<string>): Promise<string> {
   try {
     const { stage } = await within(QUERY_MS, 'status query', real.invoices.getStatus(key.key));
     if (stage === 'awaiting-approval') await real.invoices.approve(key.key, 'model test settle');
+    if (stage === 'awaiting-quota' && !toldOfQuota.has(runId)) {
+      toldOfQuota.add(runId);
+      await real.invoices.handle(key.key, runId).signal(quotaToppedUpSignal);
+    }
     return stage;
   } catch {
     return 'unknown (no answer to the status query)';
@@ -42,11 +54,12 @@ async function nudge(real: RealSystem, key: KeyModel): Promise<string> {
 
 /** Waits until every key's latest run has closed, or the deadline; answers the runs still open. */
 async function untilClosed(model: SequenceModel, real: RealSystem, deadline: number): Promise<StillOpen[]> {
+  const toldOfQuota = new Set<string>();
   for (;;) {
     const open: StillOpen[] = [];
     for (const key of model.keys) {
       const latest = await latestStatus(real, key);
-      if (latest?.status === 'RUNNING') open.push({ key: key.key, runId: latest.runId, stage: await nudge(real, key) });
+      if (latest?.status === 'RUNNING') open.push({ key: key.key, runId: latest.runId, stage: await nudge(real, key, latest.runId, toldOfQuota) });
     }
     if (open.length === 0 || Date.now() >= deadline) return open;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
@@ -76,6 +89,8 @@ async function untilQuiet(model: SequenceModel, real: RealSystem, boundMs: numbe
 export async function settle(model: SequenceModel, real: RealSystem, boundMs: number): Promise<StillOpen[]> {
   await real.env.sim.clearFaults();
   await real.env.sim.setJobChecks(1);
+  if ((await real.env.sim.quota()) < SETTLE_QUOTA) await real.env.sim.setQuota(SETTLE_QUOTA);
+  await signalQuotaToppedUp(model, real);
   const stillOpen = await untilQuiet(model, real, boundMs);
   if (stillOpen.length > 0) return stillOpen;
 
