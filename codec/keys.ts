@@ -16,6 +16,13 @@ export const KEY_BYTES = 32;
 
 /** Stored in every encrypted payload's metadata: plain characters, so it can be printed and logged. */
 const KEY_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/**
+ * What the committed env examples hold instead of a key, so encryption is on by default and a
+ * copied example cannot start a worker until someone generates a key: refused with the command.
+ */
+export const EXAMPLE_KEY_PLACEHOLDER = 'REPLACE-WITH-THE-OUTPUT-OF-openssl-rand-base64-32';
+export const GENERATE_KEY_COMMAND = 'echo "k$(date +%Y%m):$(openssl rand -base64 32)"';
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 export interface Keyring {
@@ -51,6 +58,10 @@ export const PayloadEncryptionKeysSchema = z.string().transform((value, ctx): Ke
       return;
     }
     const encoded = entry.slice(separator + 1).trim();
+    if (encoded === EXAMPLE_KEY_PLACEHOLDER) {
+      problems.push(`${where} (key id "${keyId}"): still the example's placeholder, not a key; generate one with \`${GENERATE_KEY_COMMAND}\` and put it in its place`);
+      return;
+    }
     const key = BASE64.test(encoded) ? Buffer.from(encoded, 'base64') : undefined;
     if (!key || key.length !== KEY_BYTES) {
       problems.push(`${where} (key id "${keyId}"): the key must be ${KEY_BYTES} bytes, base64-encoded (e.g. \`openssl rand -base64 32\`)`);

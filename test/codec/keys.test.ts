@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { keyringFromEnv, PayloadEncryptionConfigError } from '../../codec/keys.js';
+import { EXAMPLE_KEY_PLACEHOLDER, keyringFromEnv, PayloadEncryptionConfigError } from '../../codec/keys.js';
 import { loadWorkerConfig, WorkerConfigError } from '../../worker/config.js';
 import { keyEntry } from './keyring.js';
 
@@ -38,6 +38,12 @@ describe('PAYLOAD_ENCRYPTION_KEYS', () => {
     expect(message).not.toContain(short);
     // A key pasted without its id is not mistaken for an id and echoed.
     expect(message).not.toContain(pastedKeyOnly.slice(0, 8));
+  });
+
+  it("refuses the env examples' placeholder, naming the command that makes a key (issue #20)", () => {
+    expect(problemsOf(`k-example:${EXAMPLE_KEY_PLACEHOLDER}`).problems).toEqual([
+      'PAYLOAD_ENCRYPTION_KEYS: entry 1 of 1 (key id "k-example"): still the example\'s placeholder, not a key; generate one with `echo "k$(date +%Y%m):$(openssl rand -base64 32)"` and put it in its place',
+    ]);
   });
 
   it('refuses an empty value instead of silently writing plaintext', () => {

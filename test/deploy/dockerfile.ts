@@ -1,7 +1,7 @@
 /** The Dockerfile's facts the tests check, read with a real Dockerfile parser (ARGs expanded). */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DockerfileParser, type Env, type Instruction, type JSONInstruction } from 'dockerfile-ast';
+import { DockerfileParser, type Copy, type Env, type Instruction, type JSONInstruction } from 'dockerfile-ast';
 import { ROOT } from './compose-file.js';
 
 export const DOCKERFILE = join(ROOT, 'Dockerfile');
@@ -12,6 +12,10 @@ export interface DockerfileFacts {
   baseImages: string[];
   /** Every RUN's shell command, in order, across stages. */
   runCommands: string[];
+  /** The final stage's RUN commands: what the shipped image itself ran. */
+  finalRunCommands: string[];
+  /** What the final stage copies from other stages: `<stage>:<source>` each. */
+  finalCopiesFromStages: string[];
   /** What the image runs: the final stage's CMD (exec form), USER and ENV. */
   cmd: string[];
   user?: string;
@@ -39,6 +43,15 @@ export function readDockerfile(text = readFileSync(DOCKERFILE, 'utf8')): Dockerf
     text,
     baseImages,
     runCommands: instructions.filter((instruction) => instruction.getKeyword() === 'RUN').map((instruction) => instruction.getArgumentsContent() ?? ''),
+    finalRunCommands: finalStage.filter((instruction) => instruction.getKeyword() === 'RUN').map((instruction) => instruction.getArgumentsContent() ?? ''),
+    finalCopiesFromStages: finalStage
+      .filter((instruction): instruction is Copy => instruction.getKeyword() === 'COPY')
+      .flatMap((instruction) => {
+        // The parser keeps flags apart from the arguments: sources, then the destination.
+        const from = instruction.getFromFlag()?.getValue();
+        const sources = instruction.getArguments().map((argument) => argument.getValue()).slice(0, -1);
+        return from === undefined || from === null ? [] : sources.map((source) => `${from}:${source}`);
+      }),
     cmd,
     user: last('USER')?.getArgumentsContent() ?? undefined,
     env: Object.fromEntries(

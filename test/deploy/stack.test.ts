@@ -1,8 +1,11 @@
 /**
- * The production-like stack, checked without a Docker engine: pinned images, health checks,
- * persistent PostgreSQL, secrets only in git-ignored env files, the search attributes the workflow
- * sets, and a worker image that runs exactly `npm run worker:prod`.
+ * The production-like stack, checked without a Docker engine: pinned images (and which are not
+ * pinned by digest, as docs/deployment.md says), health checks, persistent PostgreSQL, secrets only
+ * in git-ignored env files, encryption on by default, nothing published that acts without
+ * authentication (the Web UI, the HTTP API), the search attributes the workflow sets, and a worker
+ * image that runs exactly `npm run worker:prod` and ships no build tools.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import dockerignoreModule from '@balena/dockerignore';
@@ -11,7 +14,9 @@ import { validate as lintDockerfile } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
 import { loadWorkerConfig } from '../../worker/config.js';
 import { invoiceSearchAttributes } from '../../workflows/search-attributes.js';
-import { envFilesOf, environmentOf, exampleOf, hostPathOf, isGitIgnored, readComposeFile, readEnvFile, ROOT, service } from './compose-file.js';
+import { EXAMPLE_KEY_PLACEHOLDER } from '../../codec/keys.js';
+import { envFilesOf, environmentOf, exampleOf, hostPathOf, isGitIgnored, readComposeDocument, readComposeFile, readEnvFile, ROOT, service, type ComposeFile } from './compose-file.js';
+import { composeSchemaValidator } from './compose-schema.js';
 import { readDockerfile } from './dockerfile.js';
 import { isPinnedImage } from './image-reference.js';
 
@@ -35,6 +40,15 @@ describe('images', () => {
     for (const image of dockerfile.baseImages) expect(isPinnedImage(image), `Dockerfile FROM ${image}`).toBe(true);
   });
 
+  it('says in docs/deployment.md which images are not pinned by digest (none could be pulled to read one)', () => {
+    const deployment = readFileSync(join(ROOT, 'docs/deployment.md'), 'utf8');
+    const at = deployment.indexOf('### Not pinned by digest');
+    expect(at, 'docs/deployment.md has a "Not pinned by digest" section').toBeGreaterThanOrEqual(0);
+    const section = deployment.slice(at);
+    const images = [...services.map(([, { image }]) => image), ...dockerfile.baseImages].filter((image): image is string => image !== undefined);
+    for (const image of images.filter((reference) => !reference.includes('@sha256:'))) expect(section, image).toContain(`\`${image}\``);
+  });
+
   it('tells pinned references from floating ones', () => {
     expect(['postgres:16.13', 'temporalio/admin-tools:1.29.1-tctl-1.18.4-cli-1.5.0', 'node:20.20.2-bookworm-slim', `node@sha256:${'a'.repeat(64)}`].map(isPinnedImage)).toEqual([true, true, true, true]);
     expect(['postgres', 'postgres:16', 'postgres:latest', 'temporalio/ui:latest', 'localhost:5000/worker'].map(isPinnedImage)).toEqual([false, false, false, false, false]);
@@ -46,12 +60,21 @@ describe('the worker image', () => {
     expect(commandOf('worker')).toEqual(packageJson.scripts['worker:prod']?.split(' '));
   });
 
-  it('is built in stages by npm ci and npm run build, keeps production dependencies only, and runs as `node`', () => {
+  it('is built in stages by npm ci and npm run build, and runs as `node`', () => {
     expect(dockerfile.baseImages.length).toBeGreaterThanOrEqual(2);
     const steps = dockerfile.runCommands.join(' && ');
-    for (const step of ['npm ci', 'npm run build', 'npm prune --omit=dev']) expect(steps).toContain(step);
+    for (const step of ['npm ci', 'npm run build']) expect(steps).toContain(step);
     expect(dockerfile.user).toBe('node');
     expect(service(compose, 'worker').user).toBeUndefined();
+  });
+
+  it('ships no build tools (issue #20): production dependencies installed in the runtime stage, only dist/ and bin/ from the build, no package manager left', () => {
+    const runtime = dockerfile.finalRunCommands.join(' && ');
+    expect(runtime).toMatch(/npm ci --omit=dev\b/);
+    expect(runtime).not.toContain('npm run build');
+    // The build stage's node_modules hold the dev dependencies (TypeScript, tsx, the linters): never copied.
+    expect(dockerfile.finalCopiesFromStages.sort()).toEqual(['build:/app/bin', 'build:/app/dist']);
+    for (const tool of ['/usr/local/lib/node_modules/npm', '/usr/local/bin/npx', '/usr/local/lib/node_modules/corepack', '/opt/yarn-*']) expect(runtime).toContain(tool);
   });
 
   it('has a Dockerfile the Dockerfile linter finds nothing wrong with', () => {
@@ -79,14 +102,22 @@ describe('the worker service', () => {
     expect(worker.depends_on).toMatchObject({ 'temporal-setup': { condition: 'service_completed_successfully' } });
   });
 
-  it('is configured validly by the committed env example plus the compose environment', () => {
-    const env = { ...envFilesOf(worker).map(exampleOf).reduce((all, file) => ({ ...all, ...readEnvFile(file) }), {}), ...environmentOf(worker) };
-    expect(() => loadWorkerConfig(env)).not.toThrow();
+  const exampleEnv = (): Record<string, string> => ({ ...envFilesOf(worker).map(exampleOf).reduce((all, file) => ({ ...all, ...readEnvFile(file) }), {}), ...environmentOf(worker) });
+  /** The example as an operator fills it: the placeholder replaced by a generated key. */
+  const filledEnv = () => ({ ...exampleEnv(), PAYLOAD_ENCRYPTION_KEYS: `k202612:${randomBytes(32).toString('base64')}` });
+
+  it('turns payload encryption on by default, and refuses to start on the placeholder, naming the command that makes a key (issue #20)', () => {
+    expect(exampleEnv().PAYLOAD_ENCRYPTION_KEYS).toBe(`k-example:${EXAMPLE_KEY_PLACEHOLDER}`);
+    expect(() => loadWorkerConfig(exampleEnv())).toThrow(/still the example's placeholder.*openssl rand -base64 32/);
+    expect(loadWorkerConfig(filledEnv()).payloadEncryption).toMatchObject({ currentKeyId: 'k202612', requireEncryption: true });
+  });
+
+  it('is configured validly by the committed env example, its key generated, plus the compose environment', () => {
+    expect(() => loadWorkerConfig(filledEnv())).not.toThrow();
   });
 
   it('gets more time to stop than it gives in-flight activities', () => {
-    const env = { ...envFilesOf(worker).map(exampleOf).reduce((all, file) => ({ ...all, ...readEnvFile(file) }), {}), ...environmentOf(worker) };
-    expect(msToNumber((worker.stop_grace_period ?? '10s') as never)).toBeGreaterThan(loadWorkerConfig(env).shutdownGraceMs);
+    expect(msToNumber((worker.stop_grace_period ?? '10s') as never)).toBeGreaterThan(loadWorkerConfig(filledEnv()).shutdownGraceMs);
   });
 
   it('is health-checked on the readiness endpoint its own WORKER_HEALTH_ADDRESS names', () => {
@@ -137,6 +168,21 @@ describe('operations', () => {
     for (const [name, { ports = [] }] of services as [string, { ports?: string[] }][]) {
       for (const port of ports) expect(port, name).toMatch(/^127\.0\.0\.1:/);
     }
+  });
+
+  it('publishes neither the Web UI nor the HTTP API, which act without authentication (issue #20)', () => {
+    const published = (name: string) => ((service(compose, name) as { ports?: string[] }).ports ?? []).map((port) => port.split(':').at(-1));
+    expect(published('temporal-ui')).toEqual([]);
+    expect(published('temporal')).toEqual(['7233']);
+  });
+
+  it('offers the Web UI on loopback only through the opt-in tunnel override, a valid Compose file', () => {
+    const text = readFileSync(join(ROOT, 'deploy/compose.ui-tunnel.yml'), 'utf8');
+    const override = readComposeDocument(text) as ComposeFile;
+    expect(composeSchemaValidator()(override)).toBe(true);
+    expect(Object.keys(override.services)).toEqual(['temporal-ui']);
+    expect((service(override, 'temporal-ui') as { ports?: string[] }).ports).toEqual(['127.0.0.1:8080:8080']);
+    expect(text).toContain('ssh -N -L 127.0.0.1:8080:127.0.0.1:8080');
   });
 
   it('mounts files that exist', () => {
