@@ -88,6 +88,11 @@ export interface CreateInvoiceInput {
   issuedDateGiven?: boolean;
   /** Overrides the worker's unresolved-reference window (the workflow passes its creation timeout). */
   unresolvedReferenceWindowMs?: number;
+  /**
+   * A code still taken and invisible when the window ends is an answer (outcome `spent`), not a
+   * failure: the run spends a code only on what SePay showed, never on a failure anyone can send.
+   */
+  spentAsOutcome?: boolean;
 }
 
 export interface PrepareInvoiceInput {
@@ -138,6 +143,8 @@ export interface CreateInvoiceOutcome {
   trackingCode?: string;
   /** Status of the invoice an earlier attempt created (found through the 409). */
   existingStatus?: 'draft' | 'issued' | 'cancelled';
+  /** The code stayed taken with nothing visible for the whole window (only with `spentAsOutcome`). */
+  spent?: boolean;
 }
 
 export interface IssueOutcome {
@@ -166,6 +173,11 @@ export interface AwaitJobInput {
    * decides from what SePay said, never from a failure anyone with Temporal access can forge.
    */
   failedAsOutcome?: boolean;
+  /**
+   * Without a tracking code (a create whose answer never came): an invoice still not visible once
+   * the grace for a job just accepted is over is taken as never made (outcome `gone`).
+   */
+  absentAfterGraceIsGone?: boolean;
 }
 
 export interface JobOutcome {
@@ -314,6 +326,7 @@ export function createActivities(deps: InvoiceActivityDeps) {
         heartbeatWith(REFERENCE_TAKEN);
         throw stillPending(`reference code ${referenceCode} is taken at SePay but no invoice is visible yet`);
       }
+      if (input.spentAsOutcome) return { referenceCode, providerAccountId: body.provider_account_id, spent: true };
       throw ApplicationFailure.create({
         type: FailureType.SepayReferenceConflict,
         message: `reference code ${referenceCode} is spent at SePay (a failed create or a deleted draft); a new run of the key moves on to the next code by itself`,
@@ -351,6 +364,7 @@ export function createActivities(deps: InvoiceActivityDeps) {
     const { referenceCode } = input;
     const options = cancellation();
     const trackingCode = kind === 'issue' ? issueJobToCheck(input.trackingCode) : input.trackingCode;
+    if (!trackingCode && kind === 'create' && input.absentAfterGraceIsGone) return createdOrGone(referenceCode, options);
     if (!trackingCode) return awaitByDetail(kind, referenceCode, options);
     const check = await believedAfterGrace(`SePay ${kind} job ${trackingCode}`, () =>
       kind === 'create' ? sepay.checkCreate(trackingCode, options) : sepay.checkIssue(trackingCode, options),
@@ -409,6 +423,18 @@ export function createActivities(deps: InvoiceActivityDeps) {
       const now = await sepayCall(() => sepay.getInvoice(referenceCode, options));
       if (now.status === 'draft') throw toApplicationFailure(error);
       return { status: now.status, invoiceNumber: now.invoice_number };
+    }
+  }
+
+  /** A create whose answer never came: the invoice it made, or `gone` once the grace is over. */
+  async function createdOrGone(referenceCode: string, options: { signal: AbortSignal }): Promise<JobOutcome> {
+    try {
+      const detail = await sepay.getInvoice(referenceCode, options);
+      return { status: detail.status, invoiceNumber: detail.invoice_number };
+    } catch (error) {
+      if (!isSepayError(error, 'not-found')) throw toApplicationFailure(error);
+      if (sinceStepScheduledMs() < notFoundGraceMs) throw stillPending(`invoice ${referenceCode} is not visible at SePay yet`);
+      return { status: 'gone', invoiceNumber: '' };
     }
   }
 

@@ -58,3 +58,13 @@ export function createJobFailed(referenceCode: string, trackingCode: string, sep
     details: [{ referenceCode, trackingCode, job: 'create' }],
   });
 }
+
+/** The code stayed taken at SePay with nothing visible for the whole creation window: spent. */
+export function referenceCodeSpent(referenceCode: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: FailureType.SepayReferenceConflict,
+    message: `reference code ${referenceCode} is spent at SePay (a failed create or a deleted draft); a new run of the key moves on to the next code by itself`,
+    nonRetryable: true,
+    details: [{ referenceCode, spent: true }],
+  });
+}

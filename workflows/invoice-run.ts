@@ -256,7 +256,9 @@ export class InvoiceRun {
     // The SDK's own "Workflow failed" line reaches the worker's logger as a plain Error (its type
     // lost crossing the workflow thread): this one carries the type and ids, never the message.
     log.warn('invoice run failed', { failureType: failure instanceof ApplicationFailure ? failure.type : 'unknown', referenceCode: this.referenceCode });
-    if (failure instanceof ApplicationFailure && takenWithNothingBehind(failure) && !this.recorded()?.issueRequested) this.markSpent();
+    // Runs that read their key's earlier runs spend a code only on SePay's answers (InvoiceSteps);
+    // earlier runs read them from failures, and replay so.
+    if (!this.status.earlierRunsRecalled && failure instanceof ApplicationFailure && takenWithNothingBehind(failure) && !this.recorded()?.issueRequested) this.markSpent();
     this.enter('failed');
     return failure;
   }

@@ -20,7 +20,7 @@ import type { IssueOutcome, JobOutcome, Preparation, PrepareInvoiceInput, Resolv
 import { decide } from './decision-table.js';
 import { FailureType } from './failure-types.js';
 import type { IssueInvoiceInput, ParsedIssueInvoiceInput } from './input.js';
-import { cancelledAtSepay, compensationFailed, createJobFailed, issuedInvoiceDiffers, madeByHand } from './invoice-failures.js';
+import { cancelledAtSepay, compensationFailed, createJobFailed, issuedInvoiceDiffers, madeByHand, referenceCodeSpent } from './invoice-failures.js';
 import { InvoiceRun } from './invoice-run.js';
 import { issueInvoiceWorkflowV2 } from './legacy/issue-invoice-v2.js';
 import type { IssuedInvoice, IssueInvoiceResult } from './messages.js';
@@ -83,15 +83,15 @@ export async function issueInvoiceWorkflow(rawInput: IssueInvoiceInput): Promise
       });
     } catch (error) {
       const cancelled = run.cancelAccepted || isCancellation(error);
-      const compensation = await steps.compensate();
+      const compensation = await steps.compensate({ cancelled });
       if (compensation === 'issued') holding = 'issued';
       else if (cancelled) return run.finishCancelled(compensation === 'deleted');
-      else throw run.fail(error);
+      else throw run.fail(steps.namingUnseenDraft(error));
     }
     if (settledEarlier) return run.finishCancelledEarlier(settledEarlier);
     // A cancel that landed between the last step and here still wins: nothing was issued yet.
     if (run.cancelAccepted && !run.status.pointOfNoReturn) {
-      const compensation = await steps.compensate();
+      const compensation = await steps.compensate({ cancelled: true });
       if (compensation !== 'issued') return run.finishCancelled(compensation === 'deleted');
       holding = 'issued';
     }
@@ -151,6 +151,8 @@ class InvoiceSteps {
   /** Where the invoice goes, as the first step resolved and checked it at SePay. */
   #account: ResolvedAccount | undefined;
   #earlierCreateFollowed = false;
+  /** A create whose answer never came left nothing visible when the run failed: its failure names the code. */
+  #draftMayAppear = false;
 
   constructor(
     private readonly run: InvoiceRun,
@@ -266,12 +268,26 @@ class InvoiceSteps {
   }
 
   /**
-   * Runs from before a failed job was the wait's result read it from a `SepayJobFailed` failure
-   * (their histories replay so); a run that read its key's earlier runs asks for the result, so
-   * such a failure can only have been sent by someone else and proves nothing.
+   * Runs from before SePay's answers were the steps' results read them from failures' types and
+   * details (their histories replay so); a run that read its key's earlier runs asks for results,
+   * so such a failure can only have been sent by someone else and proves nothing.
    */
-  private trustsFailedJobFailures(): boolean {
+  private trustsFailureDetails(): boolean {
     return !this.run.status.earlierRunsRecalled;
+  }
+
+  /** The run's failure, naming the code where a draft may still appear (see compensate). */
+  namingUnseenDraft(error: unknown): unknown {
+    const cause = toWorkflowFailure(error);
+    if (!this.#draftMayAppear || !(cause instanceof ApplicationFailure)) return error;
+    const { referenceCode } = this.run;
+    return ApplicationFailure.create({
+      type: cause.type ?? FailureType.SepayUnavailable,
+      message: `${cause.message} (a draft may yet appear at SePay under reference code ${referenceCode}: the answer to its create never came)`,
+      nonRetryable: true,
+      details: [{ ...failureDetails(cause), referenceCode, draft: 'may-appear' }],
+      cause,
+    });
   }
 
   /** SePay says this code's create job failed: it made nothing, and the code is not used again. */
@@ -337,7 +353,7 @@ class InvoiceSteps {
       this.run.noteError(error);
       // No answer about that job (SePay never knew its tracking code, say): nothing to adopt, and
       // nothing learnt. Runs from before failed jobs were answers, not failures, still read theirs.
-      if (!this.trustsFailedJobFailures() || !typedFailure(error, FailureType.SepayJobFailed)) return false;
+      if (!this.trustsFailureDetails() || !typedFailure(error, FailureType.SepayJobFailed)) return false;
       outcome = { status: 'gone', invoiceNumber: '' };
     }
     // Its create failed, or its draft was deleted since (the earlier run ended before saying so).
@@ -357,9 +373,11 @@ class InvoiceSteps {
    */
   async create(isDraft: boolean): Promise<Holding | 'quota-failed'> {
     this.run.enter('creating');
-    // Recorded before it goes out: its answer may be lost after SePay committed it.
+    // Recorded before it goes out: its answer may be lost after SePay committed it, and whatever
+    // failure comes back (anyone can send one), compensation must look for the draft.
     this.run.sendingCreate();
     if (!isDraft) this.run.sendingIssue();
+    if (!this.trustsFailureDetails()) this.#draftMayExist = isDraft;
     const creationTimeoutMs = msToNumber(this.input.options.creationTimeout);
     // A create request is never abandoned half-way: its outcome decides what compensation does.
     const created = await CancellationScope.nonCancellable(() =>
@@ -376,9 +394,15 @@ class InvoiceSteps {
         issuedDateGiven: this.input.invoice.issued_date !== undefined,
         // Taken but invisible for the whole creation timeout: the code is spent, not still being created.
         unresolvedReferenceWindowMs: Math.max(creationTimeoutMs / 2, creationTimeoutMs - 60_000),
+        spentAsOutcome: true,
       }),
     );
     this.#draftMayExist = isDraft;
+    if (created.spent) {
+      this.#draftMayExist = false;
+      this.run.markSpent();
+      throw referenceCodeSpent(this.run.referenceCode);
+    }
     this.run.created(created.providerAccountId, created.trackingCode);
     if (created.existingStatus === 'cancelled') throw cancelledAtSepay(this.run.referenceCode, undefined);
     let status: JobOutcome['status'] | undefined = created.existingStatus;
@@ -432,22 +456,27 @@ class InvoiceSteps {
    * the run must finish issued. A failing deletion ends the run (`CompensationFailed`, stage
    * failed), saying where the draft may remain.
    */
-  async compensate(): Promise<'deleted' | 'nothing' | 'issued'> {
+  async compensate({ cancelled }: { cancelled: boolean }): Promise<'deleted' | 'nothing' | 'issued'> {
     if (!this.#draftMayExist || this.run.status.pointOfNoReturn) return 'nothing';
     this.#draftMayExist = false;
     const { referenceCode } = this.run;
     this.run.enter('compensating');
     return CancellationScope.nonCancellable(async () => {
       const trackingCode = this.run.status.createTrackingCode;
-      if (trackingCode) {
+      // A create sent whose answer never came (or came as a failure anyone could have sent). A run
+      // that ends cancelled looks for its draft until a just-accepted job would be visible, so it
+      // never says cancelled with a draft still to come; a failing run looks once, and its failure
+      // names the code.
+      const answerUnknown = !trackingCode && !this.trustsFailureDetails() && this.run.recorded()?.createSent === true;
+      if (trackingCode || (answerUnknown && cancelled)) {
         try {
           // A job SePay reports failed made nothing: there is nothing to delete.
-          await this.#activities.compensationWait.awaitCreation({ referenceCode, trackingCode, failedAsOutcome: true, ...this.#polling });
+          await this.#activities.compensationWait.awaitCreation({ referenceCode, trackingCode, failedAsOutcome: true, absentAfterGraceIsGone: true, ...this.#polling });
         } catch (error) {
           this.run.noteError(error);
           // A failed create left nothing to delete. One still running past its deadline may yet
           // make a draft: the run cannot honestly say cancelled, nothing left.
-          if (!this.trustsFailedJobFailures() || !typedFailure(error, FailureType.SepayJobFailed)) {
+          if (!this.trustsFailureDetails() || !typedFailure(error, FailureType.SepayJobFailed)) {
             this.run.noteDraft(`may appear at SePay under reference code ${referenceCode}: its create job had not finished`);
             throw this.run.fail(compensationFailed(referenceCode, error));
           }
@@ -464,8 +493,13 @@ class InvoiceSteps {
         this.adoptIssued(this.run.generation);
         return 'issued';
       }
-      // Deleted, or gone (its create job failed): SePay never takes the code again.
-      this.run.markSpent();
+      // Deleted, or gone (its create job failed): SePay never takes the code again. A create whose
+      // answer is unknown and whose draft is not there may have been refused: the code is kept.
+      if (outcome.deleted || !answerUnknown || cancelled) this.run.markSpent();
+      else {
+        this.#draftMayAppear = true;
+        this.run.noteDraft(`may appear at SePay under reference code ${referenceCode}: the answer to its create never came`);
+      }
       this.run.noteDraft(outcome.deleted ? `deleted (${referenceCode})` : `none left (${referenceCode})`);
       return outcome.deleted ? 'deleted' : 'nothing';
     });

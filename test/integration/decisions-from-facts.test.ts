@@ -21,6 +21,22 @@ async function waitForCancellation(handle: { query: (q: typeof getInvoiceStatusQ
   await expect.poll(async () => (await handle.query(getInvoiceStatusQuery)).cancellation, { timeout: 10_000, interval: 50 }).toBeDefined();
 }
 
+/** The id of the run's scheduled activity of that type, once it is scheduled. */
+async function pendingActivityId(handle: { fetchHistory: () => Promise<{ events?: { activityTaskScheduledEventAttributes?: { activityType?: { name?: string | null } | null; activityId?: string | null } | null }[] | null }> }, type: string): Promise<string> {
+  let activityId: string | undefined;
+  await expect
+    .poll(
+      async () => {
+        const events = (await handle.fetchHistory()).events ?? [];
+        activityId = events.map((event) => event.activityTaskScheduledEventAttributes).find((scheduled) => scheduled?.activityType?.name === type)?.activityId ?? undefined;
+        return activityId;
+      },
+      { timeout: 10_000, interval: 50 },
+    )
+    .toBeDefined();
+  return activityId!;
+}
+
 const QUOTA_JOB_MESSAGE = 'QUOTA_HAS_BEEN_USERD_UP: hạn ngạch hóa đơn đã hết';
 
 /** What SePay holds for the key now: drafts and issued invoices (not deleted drafts or failed creates). */
@@ -128,6 +144,26 @@ describe('failures anyone can send', () => {
     const rerun = await (await env.start(key)).result();
     expect(rerun).toMatchObject({ outcome: 'issued', invoice: { referenceCode: key } });
     expect((await invoicesOf(key)).map((invoice) => invoice.status)).toEqual(['issued']);
+  });
+
+  it('a SepayQuotaExceeded forged on a create SePay accepted, then a cancel: the draft is found and deleted (model test, I2/I6)', async () => {
+    const key = uniqueKey('forged-create');
+    // The create is slow to answer: the forged failure overtakes its real completion. No quota
+    // (a draft needs none): the run then waits for quota, where the cancel finds it.
+    await env.sim.addFault({ endpoint: 'create', kind: 'latency', latencyMs: 1_500, times: 1 });
+    await env.sim.setQuota(0);
+    const handle = await env.start(key);
+    const activityId = await pendingActivityId(handle, 'createInvoice');
+    await env.client.activity.fail(
+      { workflowId: workflowIdFor(key), runId: handle.firstExecutionRunId, activityId },
+      ApplicationFailure.create({ type: FailureType.SepayQuotaExceeded, message: 'forged', nonRetryable: true }),
+    );
+    await waitForStage(handle, 'awaiting-quota');
+    await handle.signal(cancelInvoiceSignal, { reason: 'order withdrawn' });
+    const result = await handle.result();
+    await saveHistory(handle, 'forged-create-failure-then-cancelled');
+    expect(result).toMatchObject({ outcome: 'cancelled', draftDeleted: true });
+    expect(await invoicesOf(key)).toHaveLength(0);
   });
 
   it('a fake terminated run whose memo claims the issue was requested: a manual re-run still waits for approval', async () => {
