@@ -22,8 +22,8 @@ export default tseslint.config(
   },
   {
     // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no activity code.
-    // test/redeploy/ holds the workflow modules of the redeploy test's build B.
-    files: ['workflows/**/*.ts', 'test/redeploy/**/*.ts'],
+    // contract/ is bundled with it. test/redeploy/ holds the workflow modules of the redeploy test's build B.
+    files: ['workflows/**/*.ts', 'contract/**/*.ts', 'test/redeploy/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -39,6 +39,26 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  {
+    // The contract is what callers in any language depend on: it leans on no workflow, worker or client code.
+    files: ['contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: 'The contract is bundled with workflows: no Node built-ins.' })),
+          patterns: [{ group: ['**/workflows/*', '**/activities/*', '**/worker/*', '**/client/*', '**/codec/*'], message: 'The contract imports only contract/ and sepay/ schemas.' }],
+        },
+      ],
+    },
+  },
+  {
+    // client/ is what business apps use: nothing of the worker's process comes with it.
+    files: ['client/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/worker/*'], message: 'client/ never imports worker/.' }] }],
     },
   },
   {

@@ -5,8 +5,8 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { type ProviderAccount, type ProviderAccountDetail, type TemplateSeries } from '../sepay/index.js';
-import { FailureType } from '../workflows/failure-types.js';
-import { VAT_TEMPLATE_CODE } from '../workflows/invoice-rules.js';
+import { FailureType } from '../contract/failure-types.js';
+import { VAT_TEMPLATE_CODE } from '../contract/invoice-rules.js';
 
 /** A template code and series, either of which may be unknown yet. */
 export interface PairChoice {

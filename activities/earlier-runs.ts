@@ -9,8 +9,8 @@
  * Visibility finds the runs; it lags, so the list is read until it shows the asking run itself.
  */
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
-import { getInvoiceStatusQuery, type InvoiceStatus, type IssueInvoiceResult, type ReferenceCodeRecord } from '../workflows/messages.js';
-import { parseReferenceCode } from '../workflows/reference-code-key.js';
+import { getInvoiceStatusQuery, type InvoiceStatus, type IssueInvoiceResult, type ReferenceCodeRecord } from '../contract/messages.js';
+import { parseReferenceCode } from '../contract/reference-code-key.js';
 import { emptyRecord, mergeRecordInto } from '../workflows/reference-code-record.js';
 
 export type TemporalReader = Pick<Client, 'workflow' | 'withDeadline'>;

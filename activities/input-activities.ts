@@ -6,11 +6,11 @@
  * clear stops here, before anything reaches SePay.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { FailureType } from '../workflows/failure-types.js';
-import type { ParsedIssueInvoiceInput } from '../workflows/input.js';
+import { FailureType } from '../contract/failure-types.js';
+import type { ParsedIssueInvoiceInput } from '../contract/input.js';
 import type { ValidatedInput } from '../workflows/validated-input.js';
 import { parseIssueInput } from '../workflows/input-parser.js';
-import { isUnencryptedPayload } from '../workflows/unencrypted-payload.js';
+import { isUnencryptedPayload } from '../contract/unencrypted-payload.js';
 
 export const inputActivities = {
   /**

@@ -1,18 +1,18 @@
 /**
  * One activity per SePay step of `issueInvoiceWorkflow`. Each makes one SePay call per attempt
  * (waits included: Temporal's retry policy is the poll loop), passes the activity's cancellation to
- * the HTTP call, and fails with the stable types of `workflows/failure-types.ts`.
+ * the HTTP call, and fails with the stable types of `contract/failure-types.ts`.
  *
  * The access token lives in the worker's `TokenProvider`; no activity returns it.
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { CreateInvoiceRequest, InvoiceDetail, SepayClient, TokenProvider } from '../sepay/index.js';
 import { issuedInvoiceDiffers } from '../workflows/invoice-failures.js';
-import { describeVatLinesMissingTaxRate } from '../workflows/invoice-rules.js';
-import { referenceCodeFor } from '../workflows/reference-code.js';
-import { FailureType } from '../workflows/failure-types.js';
-import type { InvoiceContent } from '../workflows/input.js';
-import type { IssuedInvoice } from '../workflows/messages.js';
+import { describeVatLinesMissingTaxRate } from '../contract/invoice-rules.js';
+import { referenceCodeFor } from '../contract/reference-code.js';
+import { FailureType } from '../contract/failure-types.js';
+import type { InvoiceContent } from '../contract/input.js';
+import type { IssuedInvoice } from '../contract/messages.js';
 import { isAccountRefusal } from './account-rules.js';
 import { isSepayError, sepayCall, stillPending, toApplicationFailure } from './sepay-failure.js';
 import type { CheckPacer } from './check-pacer.js';

@@ -5,8 +5,8 @@
  * would hide a run that has just started.
  */
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
-import { workflowIdFor } from '../workflows/reference-code.js';
-import { InvoiceNumber, InvoiceReferenceCode, InvoiceStage } from '../workflows/search-attributes.js';
+import { workflowIdFor } from '../contract/reference-code.js';
+import { InvoiceNumber, InvoiceReferenceCode, InvoiceStage } from '../contract/search-attributes.js';
 import type { InvoiceRunView, LatestRun } from './reconciliation-rules.js';
 
 export type VisibilityClient = Pick<Client, 'workflow'>;

@@ -8,8 +8,8 @@
 import { Context } from '@temporalio/activity';
 import type { InvoiceDetail, SepayClient } from '../sepay/index.js';
 import type { DraftDeletionOutcome, PageReconciliation } from '../workflows/reconciliation-report.js';
-import { parseReferenceCode } from '../workflows/reference-code-key.js';
-import { workflowIdFor } from '../workflows/reference-code.js';
+import { parseReferenceCode } from '../contract/reference-code-key.js';
+import { workflowIdFor } from '../contract/reference-code.js';
 import { latestRunOf, runsOfKeys, type VisibilityClient } from './invoice-runs.js';
 import { classifyInvoice, deletionVerdict, withinWindow, type LatestRun } from './reconciliation-rules.js';
 import { isSepayError, sepayCall, toApplicationFailure } from './sepay-failure.js';

@@ -5,7 +5,7 @@
  */
 import type { InvoiceDetail, InvoiceSummary } from '../sepay/index.js';
 import type { DraftDeletionOutcome, ReconciliationFinding } from '../workflows/reconciliation-report.js';
-import { parseReferenceCode } from '../workflows/reference-code-key.js';
+import { parseReferenceCode } from '../contract/reference-code-key.js';
 
 /** A run of `issueInvoiceWorkflow` as visibility shows it. */
 export interface InvoiceRunView {

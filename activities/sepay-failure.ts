@@ -5,7 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { SepayError, type SepayErrorKind } from '../sepay/index.js';
-import { FailureType } from '../workflows/failure-types.js';
+import { FailureType } from '../contract/failure-types.js';
 
 const TYPE_BY_KIND: Readonly<Record<SepayErrorKind, FailureType>> = {
   auth: FailureType.SepayAuthFailed,

@@ -8,8 +8,8 @@
  * activity, and its search attribute and memo upserts.
  */
 import { proxyActivities, proxyLocalActivities, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
-import type { IssueInvoiceInput } from '../workflows/input.js';
-import { InvoiceStage } from '../workflows/search-attributes.js';
+import type { IssueInvoiceInput } from '../contract/input.js';
+import { InvoiceStage } from '../contract/search-attributes.js';
 import type { BaselineActivities } from './baseline-activities.js';
 
 export interface BaselineInput {

@@ -8,8 +8,8 @@
 import { randomUUID } from 'node:crypto';
 import { InvoiceClient, type InvoiceWorkflowHandle } from '../client/index.js';
 import { seededRandom } from '../simulator/prng.js';
-import type { IssueInvoiceInput } from '../workflows/input.js';
-import type { IssueInvoiceResult } from '../workflows/messages.js';
+import type { IssueInvoiceInput } from '../contract/input.js';
+import type { IssueInvoiceResult } from '../contract/messages.js';
 import type { BenchEnvironment } from './environment.js';
 import { forEachPooled } from './load.js';
 import { measureRun, sampleInvoice, type RunResult } from './measure-run.js';

@@ -1,7 +1,7 @@
 /** `npm run bench -- [options]`: the command line, checked with zod so every bad option is named. */
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { DurationSchema } from '../workflows/input.js';
+import { DurationSchema } from '../contract/input.js';
 
 export const HELP = `Benchmark: issueInvoiceWorkflow against a bare workflow with as many no-op activities,
 on a fresh Temporal dev server, the SePay simulator at zero latency and one worker process.

@@ -9,7 +9,7 @@
  */
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { loadWorkerConfig } from '../worker/config.js';
-import { temporalConnectConfig } from '../worker/connection.js';
+import { temporalConnectConfig } from '../client/temporal-connection.js';
 import { createInvoiceWorker } from '../worker/create-worker.js';
 import { baselineActivities } from './baseline-activities.js';
 import type { ParentMessage, WorkerMessage } from './worker-messages.js';

@@ -3,7 +3,7 @@
  * rather than class names or messages.
  */
 import { ActivityFailure, ApplicationFailure, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { type FailureType } from '../workflows/failure-types.js';
+import { type FailureType } from '../contract/failure-types.js';
 import { InvalidInvoiceInputError } from './issue-input.js';
 
 /**

@@ -3,6 +3,6 @@ export { InvoiceClient, TemporalUnreachableError, type CancellationRequestOutcom
 export { InvalidInvoiceInputError, validateIssueInput } from './issue-input.js';
 export { failureType } from './failure-type.js';
 export { type InvoiceListEntry } from './invoice-listing.js';
-export { FailureType } from '../workflows/failure-types.js';
-export { type IssueInvoiceInput } from '../workflows/input.js';
-export { type InvoiceStage, type InvoiceStatus, type IssueInvoiceResult, type IssuedInvoice } from '../workflows/messages.js';
+export { FailureType } from '../contract/failure-types.js';
+export { type IssueInvoiceInput } from '../contract/input.js';
+export { type InvoiceStage, type InvoiceStatus, type IssueInvoiceResult, type IssuedInvoice } from '../contract/messages.js';

@@ -16,9 +16,9 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { dataConverterFromEnv } from '../codec/data-converter.js';
-import { temporalConnectConfig } from '../worker/connection.js';
+import { temporalConnectConfig } from './temporal-connection.js';
 import { type issueInvoiceWorkflow } from '../workflows/index.js';
-import { type IssueInvoiceInput, type ParsedIssueInvoiceInput } from '../workflows/input.js';
+import { type IssueInvoiceInput, type ParsedIssueInvoiceInput } from '../contract/input.js';
 import {
   approveIssuanceSignal,
   cancelInvoiceSignal,
@@ -28,11 +28,11 @@ import {
   type InvoiceStage,
   type InvoiceStatus,
   type IssueInvoiceResult,
-} from '../workflows/messages.js';
-import { referenceCodeFor, workflowIdFor } from '../workflows/reference-code.js';
+} from '../contract/messages.js';
+import { referenceCodeFor, workflowIdFor } from '../contract/reference-code.js';
 import { searchableStage } from '../workflows/run-visibility.js';
-import { InvoiceReferenceCode as InvoiceReferenceCodeKey, InvoiceStage as InvoiceStageKey } from '../workflows/search-attributes.js';
-import { DEFAULT_TASK_QUEUE } from '../workflows/task-queue.js';
+import { InvoiceReferenceCode as InvoiceReferenceCodeKey, InvoiceStage as InvoiceStageKey } from '../contract/search-attributes.js';
+import { DEFAULT_TASK_QUEUE } from '../contract/task-queue.js';
 import { invoiceListQuery, toInvoiceListEntry, type InvoiceListEntry } from './invoice-listing.js';
 import { validateIssueInput } from './issue-input.js';
 

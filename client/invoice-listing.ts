@@ -3,10 +3,10 @@
  * attribute the workflow keeps up to date.
  */
 import { type WorkflowExecutionInfo, type WorkflowExecutionStatusName } from '@temporalio/client';
-import { type InvoiceStage } from '../workflows/messages.js';
-import { workflowIdFor } from '../workflows/reference-code.js';
-import { InvoiceStage as InvoiceStageKey } from '../workflows/search-attributes.js';
-import { InvoiceStageSchema } from './message-schemas.js';
+import { type InvoiceStage } from '../contract/messages.js';
+import { workflowIdFor } from '../contract/reference-code.js';
+import { InvoiceStage as InvoiceStageKey } from '../contract/search-attributes.js';
+import { InvoiceStageSchema } from '../contract/message-schemas.js';
 
 export interface InvoiceListEntry {
   invoiceKey: string;

@@ -2,8 +2,8 @@
  * Validation of `issue()` input in the caller's process, so a bad invoice is refused with every
  * field problem at once and no workflow is started for it.
  */
-import { FailureType } from '../workflows/failure-types.js';
-import { describeIssues, IssueInvoiceInputSchema, type ParsedIssueInvoiceInput } from '../workflows/input.js';
+import { FailureType } from '../contract/failure-types.js';
+import { describeIssues, IssueInvoiceInputSchema, type ParsedIssueInvoiceInput } from '../contract/input.js';
 
 /** Same `type` as the workflow's own non-retryable failure, so callers match one name either way. */
 export class InvalidInvoiceInputError extends Error {

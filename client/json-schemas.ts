@@ -4,9 +4,9 @@
  * schemas (`npm run schemas`) and committed under `schema/`; a unit test keeps them current.
  */
 import { z } from 'zod';
-import { IssueInvoiceInputSchema } from '../workflows/input.js';
-import { DEFAULT_TASK_QUEUE } from '../workflows/task-queue.js';
-import { InvoiceStatusSchema, IssueInvoiceResultSchema } from './message-schemas.js';
+import { IssueInvoiceInputSchema } from '../contract/input.js';
+import { DEFAULT_TASK_QUEUE } from '../contract/task-queue.js';
+import { InvoiceStatusSchema, IssueInvoiceResultSchema } from '../contract/message-schemas.js';
 
 interface SchemaFile {
   schema: z.ZodType;

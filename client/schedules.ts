@@ -7,14 +7,14 @@
 import { ScheduleAlreadyRunning, type Client, type ScheduleOptions } from '@temporalio/client';
 import { type Duration } from '@temporalio/common';
 import { z } from 'zod';
-import { DurationSchema } from '../workflows/input.js';
+import { DurationSchema } from '../contract/input.js';
 import { DEFAULT_DRAFT_AGE_THRESHOLD_HOURS } from '../workflows/reconciliation-input.js';
-import { SCHEDULE_IDS } from '../workflows/schedule-ids.js';
-import { DEFAULT_TASK_QUEUE } from '../workflows/task-queue.js';
+import { SCHEDULE_IDS } from '../contract/schedule-ids.js';
+import { DEFAULT_TASK_QUEUE } from '../contract/task-queue.js';
 import { DEFAULT_QUOTA_WARNING_THRESHOLD } from '../workflows/usage-monitor-input.js';
 import { type reconciliationWorkflow, type usageMonitorWorkflow } from '../workflows/index.js';
 
-export { SCHEDULE_IDS } from '../workflows/schedule-ids.js';
+export { SCHEDULE_IDS } from '../contract/schedule-ids.js';
 
 export interface ScheduleSettings {
   /** The invoice workers' task queue: they run the monitoring workflows too. */

@@ -1,10 +1,10 @@
 /**
- * SePay for processes other than the worker (the CLI): the worker's own SEPAY_* variables, read by
- * the worker's own configuration parser, so both accept and refuse exactly the same values.
- * Credentials come from the environment only, never from a command line others can read.
+ * SePay for processes other than the worker (the CLI): the same SEPAY_* variables, parsed by the
+ * same schema as the worker's (sepay/connection-env.ts), so both accept and refuse exactly the same
+ * values. Credentials come from the environment only, never from a command line others can read.
  */
 import { SepayClient } from '../sepay/client.js';
-import { loadWorkerConfig, WorkerConfigError, type WorkerConfig } from '../worker/config.js';
+import { parseSepayConnectionEnv, type SepayConnectionSettings } from '../sepay/connection-env.js';
 
 export class SepayConnectionError extends Error {
   override readonly name = 'SepayConnectionError';
@@ -13,16 +13,11 @@ export class SepayConnectionError extends Error {
   }
 }
 
-/** The SePay part of the worker's configuration; problems name the variable, never its value. */
-export function sepayConnectionFromEnv(env: Record<string, string | undefined> = process.env): WorkerConfig['sepay'] {
-  // Only SEPAY_*: a worker-only setting that happens to be in this environment is not ours to refuse.
-  const sepayEnv = Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith('SEPAY_')));
-  try {
-    return loadWorkerConfig(sepayEnv).sepay;
-  } catch (error) {
-    if (error instanceof WorkerConfigError) throw new SepayConnectionError(error.problems);
-    throw error;
-  }
+/** How to reach SePay; problems name the variable, never its value. Worker-only settings are not read. */
+export function sepayConnectionFromEnv(env: Record<string, string | undefined> = process.env): SepayConnectionSettings {
+  const parsed = parseSepayConnectionEnv(env);
+  if ('problems' in parsed) throw new SepayConnectionError(parsed.problems);
+  return parsed.settings;
 }
 
 export function sepayClientFromEnv(env: Record<string, string | undefined> = process.env): SepayClient {

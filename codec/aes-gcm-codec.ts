@@ -12,7 +12,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { defaultPayloadConverter, METADATA_ENCODING_KEY, type Payload, type PayloadCodec, type SerializationContext } from '@temporalio/common';
 import proto from '@temporalio/proto';
-import { UNENCRYPTED_PAYLOAD } from '../workflows/unencrypted-payload.js';
+import { UNENCRYPTED_PAYLOAD } from '../contract/unencrypted-payload.js';
 import { PAYLOAD_ENCRYPTION_KEYS, type Keyring } from './keys.js';
 import {
   additionalData,
@@ -66,7 +66,7 @@ export interface AesGcmCodecOptions {
    */
   requireEncryption?: boolean;
   /**
-   * Workflow ids of Schedules' actions (workflows/schedule-ids.ts): what is written for them is
+   * Workflow ids of Schedules' actions (contract/schedule-ids.ts): what is written for them is
    * scoped to the schedule, so the runs it starts under `<id>-<start time>` can read it.
    */
   scheduledWorkflowIds?: readonly string[];

@@ -5,7 +5,7 @@
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DataConverter } from '@temporalio/common';
-import { SCHEDULED_WORKFLOW_IDS } from '../workflows/schedule-ids.js';
+import { SCHEDULED_WORKFLOW_IDS } from '../contract/schedule-ids.js';
 import { AesGcmPayloadCodec, type AesGcmCodecOptions } from './aes-gcm-codec.js';
 import { keyringFromEnv, type Keyring } from './keys.js';
 

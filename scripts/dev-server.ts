@@ -10,7 +10,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Connection } from '@temporalio/client';
-import { invoiceSearchAttributes } from '../workflows/search-attributes.js';
+import { invoiceSearchAttributes } from '../contract/search-attributes.js';
 import { freePort } from './free-port.js';
 import { ensureTemporalCli } from './temporal-cli.js';
 

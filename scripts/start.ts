@@ -15,7 +15,7 @@ import { simulatorWorkerEnv } from '../simulator/worker-env.js';
 import { startSimulator } from '../simulator/server.js';
 import { loadWorkerConfig } from '../worker/config.js';
 import { createInvoiceWorker } from '../worker/create-worker.js';
-import type { InvoiceContent } from '../workflows/input.js';
+import type { InvoiceContent } from '../contract/input.js';
 import { startDevServer } from './dev-server.js';
 import { preferredPort } from './free-port.js';
 

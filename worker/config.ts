@@ -1,16 +1,16 @@
 /**
  * The worker's own settings, from environment variables, validated in one go so a misconfigured
  * deployment hears about every problem at once. The Temporal connection itself (address,
- * namespace, TLS, API key, profiles) is `@temporalio/envconfig`'s job: see `connection.ts`.
+ * namespace, TLS, API key, profiles) is `@temporalio/envconfig`'s job: see `client/temporal-connection.ts`.
  */
 import { msToNumber } from '@temporalio/common';
 import { z } from 'zod';
 import type { PayloadEncryption } from '../codec/data-converter.js';
 import { DEFAULT_CHECKS_PER_SECOND } from '../activities/check-pacer.js';
-import { BASE_URL_CREDENTIALS_MESSAGE, hasUrlCredentials } from '../sepay/environment.js';
+import { SepayConnectionEnvShape, toSepayConnectionSettings, type SepayConnectionSettings } from '../sepay/connection-env.js';
 import { PayloadEncryptionKeysSchema } from '../codec/keys.js';
-import { DurationSchema } from '../workflows/input.js';
-import { DEFAULT_TASK_QUEUE } from '../workflows/task-queue.js';
+import { DurationSchema } from '../contract/input.js';
+import { DEFAULT_TASK_QUEUE } from '../contract/task-queue.js';
 import { ListenAddressSchema, MetricsAddressSchema, type ListenAddress } from './listen-address.js';
 
 const optionalText = z.string().trim().min(1).optional();
@@ -19,12 +19,7 @@ const count = (fallback: number) => z.coerce.number().int().positive().default(f
 const WorkerEnvSchema = z
   .object({
     SEPAY_TASK_QUEUE: z.string().trim().min(1).default(DEFAULT_TASK_QUEUE),
-    SEPAY_ENVIRONMENT: z.enum(['production', 'sandbox']).default('sandbox'),
-    /** Overrides SEPAY_ENVIRONMENT, e.g. the simulator's URL. Never with `user:password@`: errors would quote it. */
-    SEPAY_BASE_URL: z.url().refine((url) => !hasUrlCredentials(url), BASE_URL_CREDENTIALS_MESSAGE).optional(),
-    SEPAY_CLIENT_ID: z.string().trim().min(1),
-    SEPAY_CLIENT_SECRET: z.string().min(1),
-    SEPAY_REQUEST_TIMEOUT_MS: count(15_000),
+    ...SepayConnectionEnvShape,
     SEPAY_PROVIDER_ACCOUNT_ID: optionalText,
     SEPAY_TEMPLATE_CODE: optionalText,
     SEPAY_INVOICE_SERIES: optionalText,
@@ -75,11 +70,7 @@ const WorkerEnvSchema = z
 
 export interface WorkerConfig {
   taskQueue: string;
-  sepay: {
-    environment: 'production' | 'sandbox' | { baseUrl: string };
-    clientId: string;
-    clientSecret: string;
-    timeoutMs: number;
+  sepay: SepayConnectionSettings & {
     maxRequestsPerSecond?: number;
     maxChecksPerSecond: number;
     /** How long provider accounts read from SePay are trusted. */
@@ -118,10 +109,7 @@ export function loadWorkerConfig(env: Record<string, string | undefined> = proce
   return {
     taskQueue: e.SEPAY_TASK_QUEUE,
     sepay: {
-      environment: e.SEPAY_BASE_URL ? { baseUrl: e.SEPAY_BASE_URL } : e.SEPAY_ENVIRONMENT,
-      clientId: e.SEPAY_CLIENT_ID,
-      clientSecret: e.SEPAY_CLIENT_SECRET,
-      timeoutMs: e.SEPAY_REQUEST_TIMEOUT_MS,
+      ...toSepayConnectionSettings(e),
       maxRequestsPerSecond: e.SEPAY_MAX_REQUESTS_PER_SECOND,
       maxChecksPerSecond: e.SEPAY_MAX_CHECKS_PER_SECOND,
       accountCacheTtlMs: msToNumber(e.SEPAY_ACCOUNT_CACHE_TTL as never),

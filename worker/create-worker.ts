@@ -14,7 +14,7 @@ import { encryptingDataConverter } from '../codec/data-converter.js';
 import { SepayClient, TokenProvider, type SepayObserver } from '../sepay/index.js';
 import type { WorkerConfig } from './config.js';
 import { InvoiceWorker } from './invoice-worker.js';
-import { WAIT_ACTIVITIES, waitsTaskQueueFor } from '../workflows/task-queue.js';
+import { WAIT_ACTIVITIES, waitsTaskQueueFor } from '../contract/task-queue.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 /**

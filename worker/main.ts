@@ -7,7 +7,7 @@
  * WORKER_SHUTDOWN_GRACE are cancelled), 1 on bad configuration or an error retrying cannot fix.
  */
 import { loadWorkerConfig, WorkerConfigError } from './config.js';
-import { temporalConnectConfig } from './connection.js';
+import { temporalConnectConfig } from '../client/temporal-connection.js';
 import { startHealthServer } from './health.js';
 import { formatListenAddress } from './listen-address.js';
 import { WorkerSupervisor } from './supervisor.js';

@@ -1,8 +1,8 @@
 /** What the Web UI shows of a run: its "current details" and, before validation, its status. */
-import { DEFAULT_MODE, FIRST_REFERENCE_GENERATION } from './input-defaults.js';
-import type { IssueInvoiceInput } from './input.js';
-import type { InvoiceStatus } from './messages.js';
-import { referenceCodeFor } from './reference-code.js';
+import { DEFAULT_MODE, FIRST_REFERENCE_GENERATION } from '../contract/input-defaults.js';
+import type { IssueInvoiceInput } from '../contract/input.js';
+import type { InvoiceStatus } from '../contract/messages.js';
+import { referenceCodeFor } from '../contract/reference-code.js';
 
 /** The status before the input is validated: identical to the validated one for a valid input. */
 export function startingStatus(rawInput: unknown): InvoiceStatus {

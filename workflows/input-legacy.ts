@@ -8,8 +8,8 @@
 import { msToNumber } from '@temporalio/common';
 import { z } from 'zod';
 import { CreateInvoiceRequest, IssuedDateTime } from '../sepay/schemas.js';
-import { InvoiceKeySchema } from './input.js';
-import { OptionsObjectSchema } from './input-options.js';
+import { InvoiceKeySchema } from '../contract/input.js';
+import { OptionsObjectSchema } from '../contract/input-options.js';
 
 const LegacyDurationSchema = z.union([z.number().int().positive(), z.string().min(1)]).refine((value) => {
   try {

@@ -6,8 +6,8 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
-import { FailureType } from './failure-types.js';
-import { describeIssues, IssueInvoiceInputSchema, type ParsedIssueInvoiceInput } from './input.js';
+import { FailureType } from '../contract/failure-types.js';
+import { describeIssues, IssueInvoiceInputSchema, type ParsedIssueInvoiceInput } from '../contract/input.js';
 import { LegacyIssueInvoiceInputSchema } from './input-legacy.js';
 
 export function parseIssueInput(rawInput: unknown): ParsedIssueInvoiceInput {

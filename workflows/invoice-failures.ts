@@ -3,7 +3,7 @@
  * the activities, so the message and the details an operator or a client reads never drift.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { FailureType } from './failure-types.js';
+import { FailureType } from '../contract/failure-types.js';
 
 /** The key's invoice is issued with other content: nothing more may be issued for it. */
 export function issuedInvoiceDiffers(referenceCode: string, invoiceNumber: string, differences: string[]): ApplicationFailure {

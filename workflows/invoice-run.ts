@@ -15,8 +15,8 @@ import {
 import type { z } from 'zod';
 import type { Duration } from '@temporalio/common';
 import { describeStatus, startingStatus } from './current-details.js';
-import { FailureType } from './failure-types.js';
-import type { ParsedIssueInvoiceInput } from './input.js';
+import { FailureType } from '../contract/failure-types.js';
+import type { ParsedIssueInvoiceInput } from '../contract/input.js';
 import {
   approveIssuanceSignal,
   cancelInvoiceSignal,
@@ -30,13 +30,13 @@ import {
   type IssuedInvoice,
   type ReferenceCodeRecord,
   type IssueInvoiceResult,
-} from './messages.js';
-import { referenceCodeFor } from './reference-code.js';
+} from '../contract/messages.js';
+import { referenceCodeFor } from '../contract/reference-code.js';
 import { emptyRecord, mergeRecordInto } from './reference-code-record.js';
 import { countEndedRun, errorView, failureDetails, toWorkflowFailure } from './run-outcome.js';
-import { ApproveRequestSchema, CancelRequestSchema, parseArgument } from './message-arguments.js';
+import { ApproveRequestSchema, CancelRequestSchema, parseArgument } from '../contract/message-arguments.js';
 import { RunVisibility } from './run-visibility.js';
-import { InvoiceNumber, InvoiceReferenceCode, ProviderAccountId } from './search-attributes.js';
+import { InvoiceNumber, InvoiceReferenceCode, ProviderAccountId } from '../contract/search-attributes.js';
 
 export class InvoiceRun {
   readonly status: InvoiceStatus;

@@ -18,15 +18,15 @@ import { ApplicationFailure, CancellationScope, condition, isCancellation, patch
 import { msToNumber } from '@temporalio/common';
 import type { IssueOutcome, JobOutcome, Preparation, PrepareInvoiceInput, ResolvedAccount } from '../activities/index.js';
 import { decide } from './decision-table.js';
-import { FailureType } from './failure-types.js';
-import type { IssueInvoiceInput, ParsedIssueInvoiceInput } from './input.js';
+import { FailureType } from '../contract/failure-types.js';
+import type { IssueInvoiceInput, ParsedIssueInvoiceInput } from '../contract/input.js';
 import { cancelledAtSepay, compensationFailed, createJobFailed, issuedInvoiceDiffers, madeByHand, referenceCodeSpent } from './invoice-failures.js';
 import { InvoiceRun } from './invoice-run.js';
 import { issueInvoiceWorkflowV2 } from './legacy/issue-invoice-v2.js';
-import type { IssuedInvoice, IssueInvoiceResult } from './messages.js';
+import type { IssuedInvoice, IssueInvoiceResult } from '../contract/messages.js';
 import { deadlineExceeded, failureCause, failureDetails, toWorkflowFailure, typedFailure } from './run-outcome.js';
 import { stepActivities, type StepActivities } from './step-activities.js';
-import { waitsTaskQueueFor } from './task-queue.js';
+import { waitsTaskQueueFor } from '../contract/task-queue.js';
 import { parsedInput } from './validated-input.js';
 import { formatVietnamDateTime } from './vietnam-time.js';
 

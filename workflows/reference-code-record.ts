@@ -3,7 +3,7 @@
  * another's: the workflow folds in what earlier runs recorded, and the worker folds the earlier
  * runs together. Anything any run sent counts; nothing once sent is forgotten.
  */
-import type { ReferenceCodeRecord } from './messages.js';
+import type { ReferenceCodeRecord } from '../contract/messages.js';
 
 export function mergeRecordInto(into: ReferenceCodeRecord, from: ReferenceCodeRecord): void {
   into.createSent ||= from.createSent;

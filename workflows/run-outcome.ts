@@ -3,8 +3,8 @@
  * and the ended-runs metric. Shared by the current workflow and the one kept for replay.
  */
 import { ActivityFailure, ApplicationFailure, metricMeter, TimeoutFailure } from '@temporalio/workflow';
-import { FailureType } from './failure-types.js';
-import type { InvoiceStatus } from './messages.js';
+import { FailureType } from '../contract/failure-types.js';
+import type { InvoiceStatus } from '../contract/messages.js';
 
 /**
  * `sepay_invoices_total{outcome}` (worker/metrics.ts). Not a command: the history is unchanged,

@@ -6,8 +6,8 @@
  */
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes.js';
 import { upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { InvoiceStage } from './messages.js';
-import { InvoiceStage as InvoiceStageKey, invoiceSearchAttributes } from './search-attributes.js';
+import type { InvoiceStage } from '../contract/messages.js';
+import { InvoiceStage as InvoiceStageKey, invoiceSearchAttributes } from '../contract/search-attributes.js';
 
 /**
  * The `InvoiceStage` search attribute holds only the stages an operator filters on: a step that

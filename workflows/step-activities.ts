@@ -6,7 +6,7 @@
 import { proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
 import { msToNumber, type Duration } from '@temporalio/common';
 import type { InvoiceActivities } from '../activities/index.js';
-import type { ParsedIssueInvoiceInput } from './input.js';
+import type { ParsedIssueInvoiceInput } from '../contract/input.js';
 
 /** One SePay request per attempt; SePay outages are retried until the step's deadline. */
 const REQUEST_TIMEOUT: Duration = '30 seconds';
@@ -26,7 +26,7 @@ const REQUEST_RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maxi
 const LOCAL_FIRST_STEP_RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '4 seconds', maximumAttempts: 4 } as const;
 
 /**
- * `waitsTaskQueue`: where the waits go (the worker's waits queue, workflows/task-queue.ts); runs
+ * `waitsTaskQueue`: where the waits go (the worker's waits queue, contract/task-queue.ts); runs
  * started before that queue existed replay without it, their waits on the invoice queue.
  */
 export function stepActivities({ options }: ParsedIssueInvoiceInput, { waitsTaskQueue }: { waitsTaskQueue?: string } = {}) {

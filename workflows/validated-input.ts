@@ -6,7 +6,7 @@
  */
 import { CancellationScope, patched, proxyLocalActivities } from '@temporalio/workflow';
 import type { InputActivities } from '../activities/index.js';
-import type { ParsedIssueInvoiceInput } from './input.js';
+import type { ParsedIssueInvoiceInput } from '../contract/input.js';
 import { countEndedRun, failureCause } from './run-outcome.js';
 
 /** Validation moved out of the sandbox; runs started before keep their in-sandbox parse on replay. */

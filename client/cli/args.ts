@@ -1,6 +1,6 @@
 /** Reading option values that `node:util` parseArgs has already checked for shape. */
 import { readFile } from 'node:fs/promises';
-import { InvoiceKeySchema } from '../../workflows/input.js';
+import { InvoiceKeySchema } from '../../contract/input.js';
 import { UsageError } from './usage-error.js';
 
 export type Values = Record<string, string | boolean | undefined>;

@@ -5,7 +5,7 @@
  * only replaced when asked. A draft's file is not an invoice, so it is written only when asked.
  */
 import { FileType } from '../../sepay/schemas.js';
-import { InvoiceReferenceCode } from '../../workflows/search-attributes.js';
+import { InvoiceReferenceCode } from '../../contract/search-attributes.js';
 import { requiredInvoiceKey, requiredString } from './args.js';
 import { type CliClient, type CliSepay, type Command } from './command.js';
 import { existingEntry, TargetExistsError, writePrivateFile } from './private-file.js';

@@ -1,7 +1,7 @@
 /** Short human-readable text for what the CLI prints (`--json` prints the values themselves). */
 import { type IssuedRun } from '../invoice-client.js';
 import { type InvoiceListEntry } from '../invoice-listing.js';
-import { type CancellationView, type InvoiceStatus, type IssueInvoiceResult } from '../../workflows/messages.js';
+import { type CancellationView, type InvoiceStatus, type IssueInvoiceResult } from '../../contract/messages.js';
 import { type ProviderAccount, type ProviderAccountDetail } from '../../sepay/schemas.js';
 
 /** Label/value lines, aligned, skipping values that are not there. */

@@ -3,10 +3,10 @@
  * `prepare`, before anything connects, so usage and input errors never need a server, then acts
  * through `InvoiceClient`.
  */
-import { type InvoiceStage } from '../../workflows/messages.js';
+import { type InvoiceStage } from '../../contract/messages.js';
 import { parseInvoiceStage, type InvoiceListEntry } from '../invoice-listing.js';
 import { validateIssueInput } from '../issue-input.js';
-import { InvoiceStageSchema } from '../message-schemas.js';
+import { InvoiceStageSchema } from '../../contract/message-schemas.js';
 import { optionalString, positiveInteger, readJsonFile, requiredInvoiceKey, requiredString, type Values } from './args.js';
 import { type CliClient, type Command } from './command.js';
 import { listText, resultText, runText, statusText } from './format.js';

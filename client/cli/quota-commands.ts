@@ -3,7 +3,7 @@
  * in `awaiting-quota` to check again now instead of at its next backoff.
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { quotaToppedUpSignal } from '../../workflows/messages.js';
+import { quotaToppedUpSignal } from '../../contract/messages.js';
 import { type Command } from './command.js';
 
 const usage: Command = {

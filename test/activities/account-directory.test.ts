@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AccountDirectory, type AccountDirectoryOptions } from '../../activities/account-directory.js';
-import { FailureType } from '../../workflows/failure-types.js';
+import { FailureType } from '../../contract/failure-types.js';
 import {
   APPROVED_ACCOUNT_APPROVAL_DATE,
   APPROVED_ACCOUNT_ID,

@@ -6,7 +6,7 @@
 import type { WorkflowExecutionInfo } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { latestGeneration, recallEarlierRuns, type TemporalReader } from '../../activities/earlier-runs.js';
-import type { InvoiceStatus, ReferenceCodeRecord } from '../../workflows/messages.js';
+import type { InvoiceStatus, ReferenceCodeRecord } from '../../contract/messages.js';
 
 interface FakeRun {
   runId: string;

@@ -11,8 +11,8 @@ import { DefaultLogger } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { AccountDirectory } from '../../activities/account-directory.js';
 import { createActivities, type CreateInvoiceInput, type InvoiceActivityDeps } from '../../activities/invoice-activities.js';
-import { FailureType } from '../../workflows/failure-types.js';
-import type { InvoiceContent } from '../../workflows/input.js';
+import { FailureType } from '../../contract/failure-types.js';
+import type { InvoiceContent } from '../../contract/input.js';
 import { detailOf, FakeProviderAccounts, FakeSepay, fakeTokens, sepayError } from './fake-sepay.js';
 
 const KEY = 'order-1001';

@@ -1,7 +1,7 @@
 /** QuotaGauge against the simulator over HTTP: one usage read per batch, refreshed on demand or with age. */
 import { describe, expect, it } from 'vitest';
 import { QuotaGauge, type QuotaGaugeOptions } from '../../activities/quota-gauge.js';
-import { FailureType } from '../../workflows/failure-types.js';
+import { FailureType } from '../../contract/failure-types.js';
 import { DEFAULT_QUOTA } from '../../simulator/server.js';
 import { failureOf } from './failure-of.js';
 import { countingCalls, useSimulatedSepay } from './simulated-sepay.js';

@@ -13,7 +13,7 @@ import type { VisibilityClient } from '../../activities/invoice-runs.js';
 import { createReconciliationActivities } from '../../activities/reconciliation-activities.js';
 import type { LatestRun } from '../../activities/reconciliation-rules.js';
 import type { InvoiceDetail, InvoiceList } from '../../sepay/index.js';
-import { workflowIdFor } from '../../workflows/reference-code.js';
+import { workflowIdFor } from '../../contract/reference-code.js';
 import type { DraftDeletionOutcome } from '../../workflows/reconciliation-report.js';
 import { FakeSepay } from './fake-sepay.js';
 

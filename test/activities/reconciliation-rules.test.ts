@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { classifyInvoice, deletionVerdict, issuedDateMs, type InvoiceRunView, type LatestRun, type ListedInvoice } from '../../activities/reconciliation-rules.js';
-import { parseReferenceCode } from '../../workflows/reference-code-key.js';
+import { parseReferenceCode } from '../../contract/reference-code-key.js';
 
 const HOUR = 3_600_000;
 const asOfMs = Date.parse('2026-03-10T12:00:00+07:00');

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { InvoiceClient } from '../../client/index.js';
 import { AesGcmPayloadCodec } from '../../codec/aes-gcm-codec.js';
 import { startCodecServer, type RunningCodecServer } from '../../codec/server.js';
-import { workflowIdFor } from '../../workflows/reference-code.js';
+import { workflowIdFor } from '../../contract/reference-code.js';
 import { keyEntry, keyringOf } from '../codec/keyring.js';
 import { fastPolling, sampleInvoice, startInvoiceTestEnv, uniqueKey, type InvoiceTestEnv } from '../support/invoice-test-env.js';
 import { launchChromium } from './chromium.js';

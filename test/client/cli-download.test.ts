@@ -15,7 +15,7 @@ import { sepayClientFromEnv } from '../../client/sepay-connection.js';
 import { SimulatorControl } from '../../simulator/control-client.js';
 import { startSimulator, type RunningSimulator } from '../../simulator/server.js';
 import { simulatorWorkerEnv } from '../../simulator/worker-env.js';
-import { InvoiceReferenceCode } from '../../workflows/search-attributes.js';
+import { InvoiceReferenceCode } from '../../contract/search-attributes.js';
 
 let simulator: RunningSimulator;
 let control: SimulatorControl;

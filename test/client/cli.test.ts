@@ -16,8 +16,8 @@ import { type InvoiceListEntry } from '../../client/invoice-listing.js';
 import { SepayConnectionError } from '../../client/sepay-connection.js';
 import { SepayError } from '../../sepay/errors.js';
 import { type ProviderAccountDetail } from '../../sepay/schemas.js';
-import { quotaToppedUpSignal, type InvoiceStatus, type IssueInvoiceResult } from '../../workflows/messages.js';
-import { InvoiceReferenceCode } from '../../workflows/search-attributes.js';
+import { quotaToppedUpSignal, type InvoiceStatus, type IssueInvoiceResult } from '../../contract/messages.js';
+import { InvoiceReferenceCode } from '../../contract/search-attributes.js';
 import { taskQueueStub } from './task-queue-stub.js';
 
 const repo = new URL('../../', import.meta.url).pathname;

@@ -8,8 +8,8 @@ import { failureType } from '../../client/failure-type.js';
 import { InvoiceClient } from '../../client/invoice-client.js';
 import { invoiceListQuery } from '../../client/invoice-listing.js';
 import { InvalidInvoiceInputError, validateIssueInput } from '../../client/issue-input.js';
-import { FailureType } from '../../workflows/failure-types.js';
-import { type IssueInvoiceInput } from '../../workflows/input.js';
+import { FailureType } from '../../contract/failure-types.js';
+import { type IssueInvoiceInput } from '../../contract/input.js';
 import { sampleInvoice } from './sample-invoice.js';
 
 const invoice: IssueInvoiceInput['invoice'] = sampleInvoice();

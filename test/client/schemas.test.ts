@@ -5,9 +5,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { jsonSchemaFiles } from '../../client/json-schemas.js';
-import { IssueInvoiceResultSchema } from '../../client/message-schemas.js';
-import { IssueInvoiceInputSchema } from '../../workflows/input.js';
-import { type IssueInvoiceResult } from '../../workflows/messages.js';
+import { IssueInvoiceResultSchema } from '../../contract/message-schemas.js';
+import { IssueInvoiceInputSchema } from '../../contract/input.js';
+import { type IssueInvoiceResult } from '../../contract/messages.js';
 import { violations, type JsonSchema } from './json-schema-check.js';
 import { sampleInvoice } from './sample-invoice.js';
 

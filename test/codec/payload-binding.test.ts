@@ -9,8 +9,8 @@ import proto from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, METADATA_KEY_ID, PayloadDecryptionError } from '../../codec/aes-gcm-codec.js';
 import { METADATA_FORMAT, METADATA_NAMESPACE, METADATA_SCOPE, METADATA_WORKFLOW_ID, PayloadBindingError } from '../../codec/payload-binding.js';
-import { SCHEDULE_IDS, SCHEDULED_WORKFLOW_IDS } from '../../workflows/schedule-ids.js';
-import { isUnencryptedPayload } from '../../workflows/unencrypted-payload.js';
+import { SCHEDULE_IDS, SCHEDULED_WORKFLOW_IDS } from '../../contract/schedule-ids.js';
+import { isUnencryptedPayload } from '../../contract/unencrypted-payload.js';
 import { keyEntry, keyringOf } from './keyring.js';
 
 const buyer = { name: 'Công ty TNHH Ánh Dương', tax_code: '0109876543' };

@@ -13,7 +13,7 @@ import { msToNumber } from '@temporalio/common';
 import { validate as lintDockerfile } from 'dockerfile-utils';
 import { describe, expect, it } from 'vitest';
 import { loadWorkerConfig } from '../../worker/config.js';
-import { invoiceSearchAttributes } from '../../workflows/search-attributes.js';
+import { invoiceSearchAttributes } from '../../contract/search-attributes.js';
 import { EXAMPLE_KEY_PLACEHOLDER } from '../../codec/keys.js';
 import { envFilesOf, environmentOf, exampleOf, hostPathOf, isGitIgnored, readComposeDocument, readComposeFile, readEnvFile, ROOT, service, type ComposeFile } from './compose-file.js';
 import { composeSchemaValidator } from './compose-schema.js';

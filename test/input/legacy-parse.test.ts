@@ -5,7 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { FailureType } from '../../workflows/failure-types.js';
+import { FailureType } from '../../contract/failure-types.js';
 import { parseIssueInput, parseLegacyIssueInput } from '../../workflows/input-parser.js';
 import { formatVietnamDateTime } from '../../workflows/vietnam-time.js';
 import { validInput } from './refusal.js';

@@ -1,7 +1,7 @@
-/** Signal and update arguments are parsed before the workflow acts on them (workflows/message-arguments.ts). */
+/** Signal and update arguments are parsed before the workflow acts on them (contract/message-arguments.ts). */
 import { describe, expect, it } from 'vitest';
-import { ApproveRequestSchema, CancelRequestSchema, MAX_REASON_LENGTH, parseArgument } from '../../workflows/message-arguments.js';
-import { UNENCRYPTED_PAYLOAD } from '../../workflows/unencrypted-payload.js';
+import { ApproveRequestSchema, CancelRequestSchema, MAX_REASON_LENGTH, parseArgument } from '../../contract/message-arguments.js';
+import { UNENCRYPTED_PAYLOAD } from '../../contract/unencrypted-payload.js';
 
 describe('message arguments', () => {
   it('accepts a cancel with a reason, trimmed', () => {

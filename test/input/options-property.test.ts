@@ -9,8 +9,8 @@
 import { compileRetryPolicy, msToNumber, msToTs } from '@temporalio/common';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { IssueInvoiceOptionsSchema } from '../../workflows/input.js';
-import { MAX_DURATION_MS, MAX_POLL_FAST_PHASE_MS } from '../../workflows/input-options.js';
+import { IssueInvoiceOptionsSchema } from '../../contract/input.js';
+import { MAX_DURATION_MS, MAX_POLL_FAST_PHASE_MS } from '../../contract/input-options.js';
 
 const DURATION_OPTIONS = ['approvalTimeout', 'creationTimeout', 'issuanceTimeout', 'quotaTimeout', 'pollInitialInterval', 'pollMaximumInterval', 'pollFastPhase'] as const;
 

@@ -6,7 +6,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { expect } from 'vitest';
 import { InvalidInvoiceInputError, validateIssueInput } from '../../client/issue-input.js';
-import { FailureType } from '../../workflows/failure-types.js';
+import { FailureType } from '../../contract/failure-types.js';
 import { parseIssueInput } from '../../workflows/input-parser.js';
 import { sampleInvoice } from '../client/sample-invoice.js';
 

@@ -3,8 +3,8 @@
  * client (`validateIssueInput`) and the workflow side (`parseIssueInput`), each naming its path.
  */
 import { describe, expect, it } from 'vitest';
-import { MAX_INVOICE_BYTES, MAX_INVOICE_LINES, MAX_LENGTH } from '../../workflows/invoice-limits.js';
-import { describeVatLinesMissingTaxRate, ISSUED_DATE_CLOCK_SKEW_MS, serialisedSize } from '../../workflows/invoice-rules.js';
+import { MAX_INVOICE_BYTES, MAX_INVOICE_LINES, MAX_LENGTH } from '../../contract/invoice-limits.js';
+import { describeVatLinesMissingTaxRate, ISSUED_DATE_CLOCK_SKEW_MS, serialisedSize } from '../../contract/invoice-rules.js';
 import { formatVietnamDateTime } from '../../workflows/vietnam-time.js';
 import { accepted, issuesOf, validInput } from './refusal.js';
 
@@ -141,7 +141,7 @@ describe('amounts fit the currency', () => {
   });
 });
 
-describe('size caps (SePay documents none; workflows/invoice-limits.ts)', () => {
+describe('size caps (SePay documents none; contract/invoice-limits.ts)', () => {
   it('refuses a string over its cap, naming the cap', () => {
     const input = validInput();
     linesOf(input)[0]!.item_name = 'a'.repeat(MAX_LENGTH.line.item_name + 1);

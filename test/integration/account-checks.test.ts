@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { approvedAccount, APPROVED_ACCOUNT_ID, inactiveAccount, seededAccount, SALES_2026_TEMPLATE } from '../../simulator/account-fixtures.js';
 import { INACTIVE_ACCOUNT_ID, SEEDED_ACCOUNT_ID } from '../../simulator/defaults.js';
-import { FailureType } from '../../workflows/failure-types.js';
+import { FailureType } from '../../contract/failure-types.js';
 import { fastPolling, sampleInvoice, uniqueKey, useInvoiceTestEnv } from '../support/invoice-test-env.js';
 import { failureOf } from '../support/workflow-assertions.js';
 

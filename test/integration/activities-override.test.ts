@@ -4,7 +4,7 @@
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterEach, expect, it } from 'vitest';
-import { getInvoiceStatusQuery, requestCancellationUpdate } from '../../workflows/messages.js';
+import { getInvoiceStatusQuery, requestCancellationUpdate } from '../../contract/messages.js';
 import { Gate } from '../support/gate.js';
 import { uniqueKey, useInvoiceTestEnv } from '../support/invoice-test-env.js';
 

@@ -11,7 +11,7 @@ import {
   getInvoiceStatusQuery,
   requestCancellationUpdate,
   type IssueInvoiceResult,
-} from '../../workflows/messages.js';
+} from '../../contract/messages.js';
 import type { issueInvoiceWorkflow } from '../../workflows/index.js';
 import { saveHistory } from '../support/histories.js';
 import { uniqueKey, useInvoiceTestEnv } from '../support/invoice-test-env.js';

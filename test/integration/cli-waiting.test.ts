@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../client/cli/run.js';
 import { InvoiceClient } from '../../client/invoice-client.js';
 import { type issueInvoiceWorkflow } from '../../workflows/index.js';
-import { workflowIdFor } from '../../workflows/reference-code.js';
+import { workflowIdFor } from '../../contract/reference-code.js';
 import { fastPolling, sampleInvoice, startInvoiceTestEnv, uniqueKey, useInvoiceTestEnv } from '../support/invoice-test-env.js';
 import { waitForStage } from '../support/workflow-assertions.js';
 

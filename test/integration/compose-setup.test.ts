@@ -11,7 +11,7 @@ import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { describe, expect, inject, it } from 'vitest';
 import { ensureTemporalCli } from '../../scripts/temporal-cli.js';
-import { invoiceSearchAttributes } from '../../workflows/search-attributes.js';
+import { invoiceSearchAttributes } from '../../contract/search-attributes.js';
 import { environmentOf, hostPathOf, readComposeFile, service } from '../deploy/compose-file.js';
 import { uniqueKey } from '../support/invoice-test-env.js';
 

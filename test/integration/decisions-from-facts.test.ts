@@ -7,9 +7,9 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { FailureType } from '../../workflows/failure-types.js';
-import { approveIssuanceSignal, cancelInvoiceSignal, getInvoiceStatusQuery, requestCancellationUpdate } from '../../workflows/messages.js';
-import { workflowIdFor } from '../../workflows/reference-code.js';
+import { FailureType } from '../../contract/failure-types.js';
+import { approveIssuanceSignal, cancelInvoiceSignal, getInvoiceStatusQuery, requestCancellationUpdate } from '../../contract/messages.js';
+import { workflowIdFor } from '../../contract/reference-code.js';
 import { InvoiceClient } from '../../client/invoice-client.js';
 import { fastPolling, sampleInvoice, uniqueKey, useInvoiceTestEnv } from '../support/invoice-test-env.js';
 import { saveHistory } from '../support/histories.js';

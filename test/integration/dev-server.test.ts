@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { InvoiceStage } from '../../workflows/search-attributes.js';
+import { InvoiceStage } from '../../contract/search-attributes.js';
 import { stageTaggedWorkflow } from './fixtures/stage-tagged-workflow.js';
 
 describe('Temporal dev server harness', () => {

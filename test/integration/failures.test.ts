@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CLIENT_SECRET, SEEDED_ACCOUNT_ID, SEEDED_TEMPLATES } from '../../simulator/defaults.js';
-import { FailureType } from '../../workflows/failure-types.js';
+import { FailureType } from '../../contract/failure-types.js';
 import { saveHistory } from '../support/histories.js';
 import { sampleInvoice, startInvoiceTestEnv, uniqueKey, useInvoiceTestEnv } from '../support/invoice-test-env.js';
 import { failureOf, scheduledActivities, waitForStage } from '../support/workflow-assertions.js';

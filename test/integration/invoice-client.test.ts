@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { failureType, FailureType, InvalidInvoiceInputError, InvoiceClient, type InvoiceStage, type IssueInvoiceInput } from '../../client/index.js';
-import { workflowIdFor } from '../../workflows/reference-code.js';
+import { workflowIdFor } from '../../contract/reference-code.js';
 import { ensureTemporalCli } from '../../scripts/temporal-cli.js';
 import { fastPolling, sampleInvoice, uniqueKey, useInvoiceTestEnv } from '../support/invoice-test-env.js';
 import { waitForStage } from '../support/workflow-assertions.js';

@@ -3,8 +3,8 @@
  * over HTTP. The happy paths, approval, and the guarantees around duplicates.
  */
 import { describe, expect, it } from 'vitest';
-import { approveIssuanceSignal, getInvoiceStatusQuery } from '../../workflows/messages.js';
-import { referenceCodeFor } from '../../workflows/reference-code.js';
+import { approveIssuanceSignal, getInvoiceStatusQuery } from '../../contract/messages.js';
+import { referenceCodeFor } from '../../contract/reference-code.js';
 import { sampleInvoice, uniqueKey, useInvoiceTestEnv } from '../support/invoice-test-env.js';
 import { saveHistory } from '../support/histories.js';
 import { failureOf, waitForStage } from '../support/workflow-assertions.js';

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { InvoiceClient } from '../../client/invoice-client.js';
 import { SimulatorControl } from '../../simulator/control-client.js';
 import { startSimulator, type RunningSimulator } from '../../simulator/server.js';
-import { getInvoiceStatusQuery, quotaToppedUpSignal } from '../../workflows/messages.js';
+import { getInvoiceStatusQuery, quotaToppedUpSignal } from '../../contract/messages.js';
 import { fastPolling, sampleInvoice, uniqueKey } from '../support/invoice-test-env.js';
 import { startWorkerProcess, suiteWorkerEnv, type WorkerProcess } from '../support/worker-process.js';
 

@@ -20,7 +20,7 @@ import { createInvoiceWorker, WORKFLOWS_PATH } from '../../worker/create-worker.
 import { telemetryWorkerOptions } from '../../worker/telemetry.js';
 import { OTEL_WORKFLOW_INTERCEPTORS, startTracing } from '../../worker/tracing.js';
 import type { issueInvoiceWorkflow } from '../../workflows/index.js';
-import { workflowIdFor } from '../../workflows/reference-code.js';
+import { workflowIdFor } from '../../contract/reference-code.js';
 import { fastPolling, sampleInvoice, uniqueKey } from '../support/invoice-test-env.js';
 import { startWorkerProcess, suiteWorkerEnv } from '../support/worker-process.js';
 

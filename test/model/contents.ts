@@ -3,7 +3,7 @@
  * unit price and C a buyer field, the kinds of change an operator re-runs a key for.
  */
 import { sampleInvoice } from '../support/invoice-test-env.js';
-import type { InvoiceContent } from '../../workflows/input.js';
+import type { InvoiceContent } from '../../contract/input.js';
 
 export const CONTENT_NAMES = ['A', 'B', 'C'] as const;
 export type ContentName = (typeof CONTENT_NAMES)[number];

@@ -7,7 +7,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type fc from 'fast-check';
 import type { FaultRuleInput } from '../../simulator/control-client.js';
-import { quotaToppedUpSignal } from '../../workflows/messages.js';
+import { quotaToppedUpSignal } from '../../contract/messages.js';
 import type { SequenceModel } from './model.js';
 import type { RealSystem } from './real-system.js';
 

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SimInvoice } from '../../simulator/control-client.js';
-import type { IssueInvoiceResult } from '../../workflows/messages.js';
+import type { IssueInvoiceResult } from '../../contract/messages.js';
 import { CONTENTS } from './contents.js';
 import {
   atMostOneIssuedInvoicePerKey,

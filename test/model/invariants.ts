@@ -2,7 +2,7 @@
  * The key-level guarantees of the README ("The guarantees", "Re-running a key"), each a named
  * function over a settled sequence that answers its violations, so a failure says which one broke.
  */
-import type { InvoiceContent } from '../../workflows/input.js';
+import type { InvoiceContent } from '../../contract/input.js';
 import { CONTENTS } from './contents.js';
 import type { KeyObservation, RunObservation, SequenceObservation } from './observe.js';
 import type { PublicInvoiceDetail } from './sepay-holdings.js';

@@ -4,7 +4,7 @@
  * together with what Temporal and SePay hold at the end.
  */
 import type { ContentName } from './contents.js';
-import type { IssueInvoiceInput } from '../../workflows/input.js';
+import type { IssueInvoiceInput } from '../../contract/input.js';
 
 export type RunOptions = NonNullable<IssueInvoiceInput['options']>;
 
@@ -117,7 +117,7 @@ export function runOf(key: KeyModel, runId: string): RunRecord | undefined {
   return key.runs.find((run) => run.runId === runId);
 }
 
-/** Every reference code a key's runs may have used: `key`, `key~2`, `key~3`... (workflows/reference-code.ts). */
+/** Every reference code a key's runs may have used: `key`, `key~2`, `key~3`... (contract/reference-code.ts). */
 export function isCodeOfKey(referenceCode: string, key: string): boolean {
   return referenceCode === key || (referenceCode.startsWith(`${key}~`) && /^\d+$/.test(referenceCode.slice(key.length + 1)));
 }

@@ -6,7 +6,7 @@
 import { WorkflowFailedError, type WorkflowExecutionStatusName } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { getInvoiceStatusQuery, type CancellationView, type IssueInvoiceResult } from '../../workflows/messages.js';
+import { getInvoiceStatusQuery, type CancellationView, type IssueInvoiceResult } from '../../contract/messages.js';
 import type { KeyModel, RunRecord, SequenceModel } from './model.js';
 import { within, type RealSystem } from './real-system.js';
 import { SepayHoldings, type KeyHoldings } from './sepay-holdings.js';

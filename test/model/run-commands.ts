@@ -5,8 +5,8 @@
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type fc from 'fast-check';
-import { getInvoiceStatusQuery, type InvoiceStage } from '../../workflows/messages.js';
-import { workflowIdFor } from '../../workflows/reference-code.js';
+import { getInvoiceStatusQuery, type InvoiceStage } from '../../contract/messages.js';
+import { workflowIdFor } from '../../contract/reference-code.js';
 import { CONTENTS, type ContentName } from './contents.js';
 import { latestRun, recordIssue, runOf, type CancelAttempt, type KeyModel, type RunOptions, type SequenceModel } from './model.js';
 import { reachedOpenRun, within, type RealSystem } from './real-system.js';

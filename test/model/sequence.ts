@@ -6,7 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { getInvoiceStatusQuery } from '../../workflows/messages.js';
+import { getInvoiceStatusQuery } from '../../contract/messages.js';
 import { uniqueKey, type InvoiceTestEnv } from '../support/invoice-test-env.js';
 import { noteFiredFaults } from './environment-commands.js';
 import { violationsOf, type Violation } from './invariants.js';

@@ -6,7 +6,7 @@
  * still waiting for quota nobody will add would make I5 ("every run ends") meaningless.
  */
 import { WorkflowNotFoundError, type WorkflowExecutionStatusName } from '@temporalio/client';
-import { quotaToppedUpSignal } from '../../workflows/messages.js';
+import { quotaToppedUpSignal } from '../../contract/messages.js';
 import { CONTENTS } from './contents.js';
 import { signalQuotaToppedUp } from './environment-commands.js';
 import { recordIssue, type KeyModel, type SequenceModel } from './model.js';

@@ -6,8 +6,8 @@
  */
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { getInvoiceStatusQuery, type InvoiceStatus } from '../../workflows/messages.js';
-import { workflowIdFor } from '../../workflows/reference-code.js';
+import { getInvoiceStatusQuery, type InvoiceStatus } from '../../contract/messages.js';
+import { workflowIdFor } from '../../contract/reference-code.js';
 import { runOf, type KeyModel, type MalformedMessage, type RunRecord, type SequenceModel } from './model.js';
 import { within, type RealSystem } from './real-system.js';
 import { KeyCommand } from './run-commands.js';

@@ -4,9 +4,9 @@
  * recorded build A's first commands, and the replay fails with a nondeterminism error. Only the
  * replay checks bundle this module.
  */
-import type { IssueInvoiceInput } from '../../workflows/input.js';
+import type { IssueInvoiceInput } from '../../contract/input.js';
 import { issueInvoiceWorkflow as issueInvoiceWorkflowBuildA } from '../../workflows/issue-invoice.js';
-import type { IssueInvoiceResult } from '../../workflows/messages.js';
+import type { IssueInvoiceResult } from '../../contract/messages.js';
 import { preflight } from './preflight-change.js';
 
 export async function issueInvoiceWorkflow(input: IssueInvoiceInput): Promise<IssueInvoiceResult> {

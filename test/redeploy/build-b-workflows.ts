@@ -10,9 +10,9 @@
  * and takes the new branch, for good (its later replays find the marker).
  */
 import { patched } from '@temporalio/workflow';
-import type { IssueInvoiceInput } from '../../workflows/input.js';
+import type { IssueInvoiceInput } from '../../contract/input.js';
 import { issueInvoiceWorkflow as issueInvoiceWorkflowBuildA } from '../../workflows/issue-invoice.js';
-import type { IssueInvoiceResult } from '../../workflows/messages.js';
+import type { IssueInvoiceResult } from '../../contract/messages.js';
 import { preflight, PREFLIGHT_PATCH_ID } from './preflight-change.js';
 
 export async function issueInvoiceWorkflow(input: IssueInvoiceInput): Promise<IssueInvoiceResult> {

@@ -15,9 +15,9 @@ import { simulatorWorkerEnv } from '../../simulator/worker-env.js';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../simulator/server.js';
 import { loadWorkerConfig } from '../../worker/config.js';
 import { createInvoiceWorker, WORKFLOWS_PATH, type InvoiceWorkerOptions } from '../../worker/create-worker.js';
-import type { InvoiceContent, IssueInvoiceInput } from '../../workflows/input.js';
+import type { InvoiceContent, IssueInvoiceInput } from '../../contract/input.js';
 import type { issueInvoiceWorkflow } from '../../workflows/index.js';
-import { workflowIdFor } from '../../workflows/reference-code.js';
+import { workflowIdFor } from '../../contract/reference-code.js';
 
 export const sampleInvoice: InvoiceContent = JSON.parse(
   readFileSync(new URL('../../examples/invoice.json', import.meta.url), 'utf8'),

@@ -1,7 +1,7 @@
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { expect } from 'vitest';
-import { getInvoiceStatusQuery, type InvoiceStage } from '../../workflows/messages.js';
+import { getInvoiceStatusQuery, type InvoiceStage } from '../../contract/messages.js';
 
 /** Polls the status query until the workflow reaches `stage` (10 s at most). */
 export async function waitForStage(handle: WorkflowHandle, stage: InvoiceStage): Promise<void> {

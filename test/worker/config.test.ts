@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadWorkerConfig, WorkerConfigError } from '../../worker/config.js';
-import { temporalConnectConfig } from '../../worker/connection.js';
+import { temporalConnectConfig } from '../../client/temporal-connection.js';
 
 const minimal = { SEPAY_CLIENT_ID: 'id', SEPAY_CLIENT_SECRET: 'a-secret-value' };
 

@@ -10,7 +10,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { toNativeClientOptions } from '@temporalio/worker/lib/connection-options.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvoiceClient } from '../../client/invoice-client.js';
-import { TemporalConnectionConfigError, temporalConnectConfig } from '../../worker/connection.js';
+import { TemporalConnectionConfigError, temporalConnectConfig } from '../../client/temporal-connection.js';
 import { startRecordingGrpcServer, type RecordingGrpcServer } from './recording-grpc-server.js';
 import { createTlsFiles, type TlsFiles } from './tls-certificates.js';
 

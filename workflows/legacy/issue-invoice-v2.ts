@@ -19,8 +19,8 @@ import {
 import { msToNumber } from '@temporalio/common';
 import type { CreateInvoiceOutcome } from '../../activities/index.js';
 import { describeStatus, startingStatus } from '../current-details.js';
-import { FailureType } from '../failure-types.js';
-import type { IssueInvoiceInput } from '../input.js';
+import { FailureType } from '../../contract/failure-types.js';
+import type { IssueInvoiceInput } from '../../contract/input.js';
 import {
   approveIssuanceSignal,
   cancelInvoiceSignal,
@@ -30,10 +30,10 @@ import {
   type CancellationView,
   type InvoiceStage,
   type IssueInvoiceResult,
-} from '../messages.js';
-import { referenceCodeFor } from '../reference-code.js';
+} from '../../contract/messages.js';
+import { referenceCodeFor } from '../../contract/reference-code.js';
 import { countEndedRun, deadlineExceeded, errorView, failureDetails, toWorkflowFailure } from '../run-outcome.js';
-import { InvoiceNumber, InvoiceReferenceCode, InvoiceStage as InvoiceStageKey, ProviderAccountId } from '../search-attributes.js';
+import { InvoiceNumber, InvoiceReferenceCode, InvoiceStage as InvoiceStageKey, ProviderAccountId } from '../../contract/search-attributes.js';
 import { stepActivities } from '../step-activities.js';
 import { parsedInput } from '../validated-input.js';
 import { formatVietnamDateTime } from '../vietnam-time.js';

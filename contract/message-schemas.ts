@@ -1,11 +1,11 @@
 /**
- * zod mirrors of the result and status shapes in `workflows/messages.ts`, for the JSON Schemas that
+ * zod mirrors of the result and status shapes in `contract/messages.ts`, for the JSON Schemas that
  * apps in other languages read and for checking a stage name at run time. The compile-time checks
  * below fail the build the moment a mirror and its TypeScript type drift apart.
  */
 import { z } from 'zod';
-import { IssueModeSchema } from '../workflows/input.js';
-import { type CancellationView, type InvoiceStage, type InvoiceStatus, type IssueInvoiceResult, type IssuedInvoice } from '../workflows/messages.js';
+import { IssueModeSchema } from './input.js';
+import { type CancellationView, type InvoiceStage, type InvoiceStatus, type IssueInvoiceResult, type IssuedInvoice } from './messages.js';
 
 export const InvoiceStageSchema = z.enum([
   'authenticating',
