@@ -138,6 +138,15 @@ describe('createInvoice', () => {
     expect(failure.type).toBe(FailureType.SepayReferenceConflict);
     expect(failure.nonRetryable).toBe(true);
     expect(failure.details).toEqual([{ referenceCode: KEY, spent: true }]);
+    // Callers need do nothing: the next run of the key moves on by itself (issue #18).
+    expect(failure.message).not.toContain('referenceGeneration');
+  });
+
+  it('with spentAsOutcome, a code taken and invisible past the window is an answer: spent, not a failure anyone could send', async () => {
+    const sepay = new FakeSepay();
+    sepay.takenCodes.add(KEY);
+    const outcome = await attempt({ scheduledAgoMs: 11 * MINUTE }).run(activitiesOver(sepay).createInvoice, createInput({ spentAsOutcome: true }));
+    expect(outcome).toMatchObject({ referenceCode: KEY, spent: true });
   });
 
   it('never sends the create again once an earlier attempt found the code taken: it only looks', async () => {
@@ -508,5 +517,56 @@ describe('deleteDraft', () => {
     expect(failure.type).toBe(FailureType.StillPending);
     expect(failure.nonRetryable).toBe(false);
     expect(sepay.invoices.has(KEY)).toBe(true);
+  });
+});
+
+describe('quota refusals past the point of no return are waited out in place, on the same code (issue #18)', () => {
+  const QUOTA_MESSAGE = 'QUOTA_HAS_BEEN_USERD_UP: hạn ngạch hóa đơn đã hết';
+
+  it('a 403 on the issue request is retryable: the same draft is asked again after the backoff', async () => {
+    const sepay = new FakeSepay();
+    sepay.invoices.set(KEY, heldAtSepay(KEY, 'draft'));
+    sepay.failNext('issueInvoice', sepayError('quota', 'issueInvoice'));
+    const failure = await failureOf(attempt().run(activitiesOver(sepay).issueInvoice, { referenceCode: KEY }));
+    expect(failure.type).toBe(FailureType.SepayQuotaExceeded);
+    expect(failure.nonRetryable).toBe(false);
+    expect(await attempt({ attempt: 2 }).run(activitiesOver(sepay).issueInvoice, { referenceCode: KEY })).toMatchObject({ trackingCode: expect.any(String) });
+    expect(sepay.callsTo('createInvoice')).toEqual([]);
+  });
+
+  it('an issue job failing for quota is remembered, and the next attempt asks SePay to issue the draft again', async () => {
+    const sepay = new FakeSepay();
+    sepay.invoices.set(KEY, heldAtSepay(KEY, 'draft'));
+    const { trackingCode } = await attempt().run(activitiesOver(sepay).issueInvoice, { referenceCode: KEY });
+    sepay.jobs.set(trackingCode!, { status: 'Failed', message: QUOTA_MESSAGE });
+    const first = attempt();
+    const failure = await failureOf(first.run(activitiesOver(sepay).awaitIssuance, { referenceCode: KEY, trackingCode }));
+    expect(failure).toMatchObject({ type: FailureType.SepayQuotaExceeded, nonRetryable: false });
+    expect(first.beats.at(-1)).toEqual({ issueTrackingCode: trackingCode, quotaFailed: true });
+    const second = attempt({ attempt: 2, heartbeatDetails: first.beats.at(-1) });
+    await failureOf(second.run(activitiesOver(sepay).awaitIssuance, { referenceCode: KEY, trackingCode }));
+    expect(sepay.callsTo('issueInvoice')).toEqual([KEY, KEY]);
+    expect(second.beats.at(-1)).toMatchObject({ issueTrackingCode: expect.not.stringMatching(trackingCode!) });
+  });
+});
+
+describe("SePay's answers are results, not failures anyone could send (issue #18)", () => {
+  it('a create job SePay reports failed is the outcome failed, with whether the quota was the reason', async () => {
+    const sepay = new FakeSepay();
+    sepay.jobs.set('job-7', { status: 'Failed', message: 'QUOTA_EXCEEDED' });
+    sepay.jobs.set('job-8', { status: 'Failed', message: 'Sai thông tin người mua' });
+    const activities = activitiesOver(sepay);
+    expect(await attempt().run(activities.awaitCreation, { referenceCode: KEY, trackingCode: 'job-7', failedAsOutcome: true })).toMatchObject({ status: 'failed', quota: true });
+    expect(await attempt().run(activities.awaitCreation, { referenceCode: KEY, trackingCode: 'job-8', failedAsOutcome: true })).toMatchObject({ status: 'failed', quota: false });
+  });
+
+  it('a create whose answer never came: looked for while a just-accepted job may be invisible, then gone', async () => {
+    const sepay = new FakeSepay();
+    const activities = activitiesOver(sepay);
+    const early = await failureOf(attempt({ scheduledAgoMs: 10_000 }).run(activities.awaitCreation, { referenceCode: KEY, absentAfterGraceIsGone: true }));
+    expect(early.type).toBe(FailureType.StillPending);
+    expect(await attempt({ scheduledAgoMs: 3 * MINUTE }).run(activities.awaitCreation, { referenceCode: KEY, absentAfterGraceIsGone: true })).toMatchObject({ status: 'gone' });
+    sepay.invoices.set(KEY, heldAtSepay(KEY, 'draft'));
+    expect(await attempt({ scheduledAgoMs: 10_000 }).run(activities.awaitCreation, { referenceCode: KEY, absentAfterGraceIsGone: true })).toMatchObject({ status: 'draft' });
   });
 });
