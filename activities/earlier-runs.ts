@@ -8,6 +8,7 @@
  * run's history: what it sent, under which code, with which tracking code, and what SePay told it.
  * Visibility finds the runs; it lags, so the list is read until it shows the asking run itself.
  */
+import { setTimeout } from 'node:timers/promises';
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { getInvoiceStatusQuery, type InvoiceStatus, type IssueInvoiceResult, type ReferenceCodeRecord } from '../contract/messages.js';
 import { parseReferenceCode } from '../contract/reference-code-key.js';
@@ -80,7 +81,7 @@ async function listRuns(
     // Keys are InvoiceKeySchema identifiers: a workflow id needs no escaping.
     for await (const info of client.workflow.list({ query: `WorkflowId = '${workflowId}'`, pageSize: 100 })) runs.push(info);
     if (runs.some((run) => run.runId === runId) || Date.now() >= deadline) return runs;
-    await sleep(VISIBILITY_RECHECK_MS, signal);
+    await setTimeout(VISIBILITY_RECHECK_MS, undefined, { signal });
   }
 }
 
@@ -139,11 +140,4 @@ export function latestGeneration(sent: readonly ReferenceCodeRecord[], invoiceKe
     if (!latest || parsed.generation > latest.generation) latest = { generation: parsed.generation, spent: record.spent };
   }
   return latest;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
-  });
 }
