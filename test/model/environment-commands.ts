@@ -47,9 +47,26 @@ export const SEPAY_FAULTS = {
 } as const satisfies Record<string, FaultRuleInput>;
 export type SepayFaultName = keyof typeof SEPAY_FAULTS;
 
-export class SepayFaultCommand extends AlwaysPossible {
-  constructor(readonly fault: SepayFaultName) {
-    super();
+/**
+ * A create whose answer is lost and whose job then fails leaves its code taken with nothing
+ * visible and no tracking code to ask about: SePay offers no way to tell that from a create still
+ * processing, so the run waits out its creation window (hours; docs/reference-codes.md, "Limits").
+ * A sequence draws one of the two, so a settle bound of seconds still means something.
+ */
+const CREATE_FAULTS_APART = [['create response lost'], ['create job fails', 'create job fails for quota']] as const;
+
+function conflictsWithDrawnFaults(model: Readonly<SequenceModel>, fault: string): boolean {
+  const group = CREATE_FAULTS_APART.findIndex((names) => (names as readonly string[]).includes(fault));
+  if (group < 0) return false;
+  const other = CREATE_FAULTS_APART[1 - group] as readonly string[];
+  return model.faults.some(({ name }) => other.includes(name));
+}
+
+export class SepayFaultCommand implements ModelCommand {
+  constructor(readonly fault: SepayFaultName) {}
+
+  check(model: Readonly<SequenceModel>): boolean {
+    return !conflictsWithDrawnFaults(model, this.fault);
   }
 
   async run(model: SequenceModel, real: RealSystem): Promise<void> {
@@ -74,12 +91,14 @@ export const QUOTA_FAULTS = {
 } as const satisfies Record<string, (times: number) => FaultRuleInput>;
 export type QuotaFaultName = keyof typeof QUOTA_FAULTS;
 
-export class QuotaFaultCommand extends AlwaysPossible {
+export class QuotaFaultCommand implements ModelCommand {
   constructor(
     readonly fault: QuotaFaultName,
     readonly times: number,
-  ) {
-    super();
+  ) {}
+
+  check(model: Readonly<SequenceModel>): boolean {
+    return !conflictsWithDrawnFaults(model, this.fault);
   }
 
   async run(model: SequenceModel, real: RealSystem): Promise<void> {
