@@ -24,7 +24,7 @@ import { cancelledAtSepay, compensationFailed, createJobFailed, issuedInvoiceDif
 import { InvoiceRun } from './invoice-run.js';
 import { issueInvoiceWorkflowV2 } from './legacy/issue-invoice-v2.js';
 import type { IssuedInvoice, IssueInvoiceResult } from '../contract/messages.js';
-import { deadlineExceeded, failureCause, failureDetails, toWorkflowFailure, typedFailure } from './run-outcome.js';
+import { deadlineExceeded, failureCause, failureNaming, typedFailure } from './run-outcome.js';
 import { stepActivities, type StepActivities } from './step-activities.js';
 import { waitsTaskQueueFor } from '../contract/task-queue.js';
 import { parsedInput } from './validated-input.js';
@@ -115,7 +115,13 @@ export async function issueInvoiceWorkflow(rawInput: IssueInvoiceInput): Promise
       });
       if (invoice) return run.finishIssued(invoice);
     } catch (error) {
-      throw run.fail(pastPointOfNoReturn(error, run.referenceCode));
+      // Its issue request stays sent: a new run of the key follows that code to issued.
+      throw run.fail(
+        failureNaming(error, `reference code ${run.referenceCode}: its issue was requested and is never undone; a new run of the key follows it`, {
+          referenceCode: run.referenceCode,
+          issueRequested: true,
+        }),
+      );
     }
     // SePay says the direct create's job failed for quota: nothing was committed under this code.
     steps.moveToNextCode();
@@ -123,22 +129,6 @@ export async function issueInvoiceWorkflow(rawInput: IssueInvoiceInput): Promise
     holding = 'nothing';
     quotaEmpty = true;
   }
-}
-
-/**
- * The failure a run ends with past the point of no return: its own type, and a message and details
- * naming the reference code, whose issue request was sent and stays sent (a re-run follows it).
- */
-function pastPointOfNoReturn(error: unknown, referenceCode: string): unknown {
-  const cause = toWorkflowFailure(error);
-  if (!(cause instanceof ApplicationFailure)) return cause;
-  return ApplicationFailure.create({
-    type: cause.type ?? FailureType.SepayUnavailable,
-    message: `${cause.message} (reference code ${referenceCode}: its issue was requested and is never undone; a new run of the key follows it)`,
-    nonRetryable: true,
-    details: [{ ...failureDetails(cause), referenceCode, issueRequested: true }],
-    cause,
-  });
 }
 
 /** The SePay steps of one run, each a typed activity call that keeps the run's state current. */
@@ -278,15 +268,11 @@ class InvoiceSteps {
 
   /** The run's failure, naming the code where a draft may still appear (see compensate). */
   namingUnseenDraft(error: unknown): unknown {
-    const cause = toWorkflowFailure(error);
-    if (!this.#draftMayAppear || !(cause instanceof ApplicationFailure)) return error;
+    if (!this.#draftMayAppear) return error;
     const { referenceCode } = this.run;
-    return ApplicationFailure.create({
-      type: cause.type ?? FailureType.SepayUnavailable,
-      message: `${cause.message} (a draft may yet appear at SePay under reference code ${referenceCode}: the answer to its create never came)`,
-      nonRetryable: true,
-      details: [{ ...failureDetails(cause), referenceCode, draft: 'may-appear' }],
-      cause,
+    return failureNaming(error, `a draft may yet appear at SePay under reference code ${referenceCode}: the answer to its create never came`, {
+      referenceCode,
+      draft: 'may-appear',
     });
   }
 

@@ -51,3 +51,20 @@ export function errorView(error: unknown): InvoiceStatus['lastError'] {
   if (cause instanceof Error) return { type: cause.name, message: cause.message };
   return { type: 'Unknown', message: String(cause) };
 }
+
+/**
+ * The run's failure with a note on where SePay may hold its invoice: the same type, the note after
+ * its message, `facts` (the reference code, what was sent) added to its details, the original as
+ * its cause. What the run then says is read from its own record, never from these details.
+ */
+export function failureNaming(error: unknown, note: string, facts: Record<string, unknown>): unknown {
+  const cause = toWorkflowFailure(error);
+  if (!(cause instanceof ApplicationFailure)) return cause;
+  return ApplicationFailure.create({
+    type: cause.type ?? FailureType.SepayUnavailable,
+    message: `${cause.message} (${note})`,
+    nonRetryable: true,
+    details: [{ ...failureDetails(cause), ...facts }],
+    cause,
+  });
+}
