@@ -14,7 +14,7 @@
  * cancelled by signal, update or workflow cancellation, and a draft already at SePay is deleted.
  * From that point on nothing is undone: a late cancel is recorded as too late.
  */
-import { ApplicationFailure, CancellationScope, condition, isCancellation, patched, TemporalFailure, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, CancelledFailure, condition, isCancellation, patched, TemporalFailure, workflowInfo } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common';
 import type { IssueOutcome, JobOutcome, Preparation, PrepareInvoiceInput, ResolvedAccount } from '../activities/index.js';
 import { decide } from './decision-table.js';
@@ -34,6 +34,8 @@ import { formatVietnamDateTime } from './vietnam-time.js';
 export const REFERENCE_STATE_DECIDES_PATH = 'reference-state-decides-path';
 /** Runs without this marker ran the first step as a regular activity, in a workflow task of its own. */
 export const FIRST_STEP_IN_FIRST_TASK = 'first-step-in-first-task';
+/** Runs without this marker let a cancel stop their first step, and ended cancelled without its facts. */
+export const CANCEL_AFTER_FIRST_STEP = 'cancel-after-first-step';
 
 /** What SePay holds for this run's code once the cancellable part is over. */
 type Holding = 'nothing' | 'draft' | 'issued';
@@ -46,10 +48,11 @@ export async function issueInvoiceWorkflow(rawInput: IssueInvoiceInput): Promise
   // Asked before the first local activity: one that outlasts a workflow task heartbeat would put a
   // patch asked after it into another workflow task than on replay (a nondeterminism error).
   const firstStepInFirstTask = patched(FIRST_STEP_IN_FIRST_TASK);
+  const cancelAfterFirstStep = patched(CANCEL_AFTER_FIRST_STEP);
   const run = new InvoiceRun(rawInput);
   const input = await parsedInput(rawInput);
   run.begin(input);
-  const steps = new InvoiceSteps(run, input, { firstStepInFirstTask });
+  const steps = new InvoiceSteps(run, input, { firstStepInFirstTask, cancelAfterFirstStep });
   let holding = 'nothing' as Holding;
   let quotaEmpty = false;
 
@@ -61,7 +64,7 @@ export async function issueInvoiceWorkflow(rawInput: IssueInvoiceInput): Promise
     try {
       await run.beforeIssue.run(async () => {
         if (!steps.prepared) {
-          const prepared = await steps.prepare();
+          const prepared = await steps.firstStep();
           if (prepared.holding === 'settled') {
             settledEarlier = prepared.result;
             return;
@@ -82,7 +85,8 @@ export async function issueInvoiceWorkflow(rawInput: IssueInvoiceInput): Promise
         if (quotaEmpty && holding !== 'issued') await steps.awaitQuota();
       });
     } catch (error) {
-      const cancelled = run.cancelAccepted || isCancellation(error);
+      // A cancel never hides what the first step found (an issued invoice of other content, say).
+      const cancelled = !steps.firstStepFailed && (run.cancelAccepted || isCancellation(error));
       const compensation = await steps.compensate({ cancelled });
       if (compensation === 'issued') holding = 'issued';
       else if (cancelled) return run.finishCancelled(compensation === 'deleted');
@@ -147,16 +151,34 @@ class InvoiceSteps {
   constructor(
     private readonly run: InvoiceRun,
     private readonly input: ParsedIssueInvoiceInput,
-    private readonly paths: { firstStepInFirstTask: boolean },
+    private readonly paths: { firstStepInFirstTask: boolean; cancelAfterFirstStep: boolean },
   ) {
     this.#activities = stepActivities(input, { waitsTaskQueue: waitsTaskQueueFor(workflowInfo().taskQueue) });
     this.#polling = { pollIntervalMs: msToNumber(input.options.pollInitialInterval), fastPhaseMs: msToNumber(input.options.pollFastPhase) };
     this.#issuedDate = input.invoice.issued_date ?? formatVietnamDateTime(new Date());
   }
 
+  /** The first step failed: what it found (an issued invoice of other content, say) ends the run, cancelled or not. */
+  firstStepFailed = false;
+
   /** True once the first step has run: later passes (after a quota refusal) skip it. */
   get prepared(): boolean {
     return this.#account !== undefined;
+  }
+
+  /**
+   * The first step, run to its end even when a cancel comes first: the run may say cancelled only
+   * once it knows that neither SePay nor an earlier run of the key holds the invoice issued or
+   * issuing (any draft it finds is deleted as compensation).
+   */
+  async firstStep(): Promise<Prepared> {
+    if (!this.paths.cancelAfterFirstStep) return this.prepare();
+    try {
+      return await CancellationScope.nonCancellable(() => this.prepare());
+    } catch (error) {
+      this.firstStepFailed = true;
+      throw error;
+    }
   }
 
   /**
@@ -165,7 +187,7 @@ class InvoiceSteps {
    * corrected price, say) is deleted and the run moves to the next generation's code; an issued
    * invoice of other content ends the run.
    */
-  async prepare(): Promise<Prepared> {
+  private async prepare(): Promise<Prepared> {
     for (;;) {
       this.run.enter('inspecting');
       const { workflowId, runId } = workflowInfo();
@@ -290,6 +312,9 @@ class InvoiceSteps {
    */
   async createDraft(): Promise<Holding> {
     for (;;) {
+      // The first step is not cancellable: a cancel accepted meanwhile stops the run here, before
+      // a create that would only make a draft to delete.
+      if (this.paths.cancelAfterFirstStep && CancellationScope.current().consideredCancelled) throw new CancelledFailure('cancelled before the create was sent');
       let created: Holding | 'quota-failed';
       try {
         created = await this.create(true);

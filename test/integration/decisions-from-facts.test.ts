@@ -11,6 +11,7 @@ import { FailureType } from '../../contract/failure-types.js';
 import { approveIssuanceSignal, cancelInvoiceSignal, getInvoiceStatusQuery, requestCancellationUpdate } from '../../contract/messages.js';
 import { workflowIdFor } from '../../contract/reference-code.js';
 import { InvoiceClient } from '../../client/invoice-client.js';
+import type { issueInvoiceWorkflow } from '../../workflows/index.js';
 import { fastPolling, sampleInvoice, uniqueKey, useInvoiceTestEnv } from '../support/invoice-test-env.js';
 import { saveHistory } from '../support/histories.js';
 import { failureOf, waitForStage } from '../support/workflow-assertions.js';
@@ -282,5 +283,51 @@ describe('workflow cancel and the cancel signal mean the same in every stage', (
     const status = await handle.query(getInvoiceStatusQuery);
     expect(status.cancellation?.outcome).toBe('too-late');
     expect((await invoicesOf(key)).map((invoice) => invoice.status)).toEqual(['issued']);
+  });
+});
+
+describe('a cancel that comes before the first step still waits for its facts', () => {
+  /** A plain start whose first workflow task already holds a cancel signal (signal-with-start). */
+  async function startCancelled(key: string, invoice = sampleInvoice) {
+    return env.client.workflow.signalWithStart<typeof issueInvoiceWorkflow, [{ reason: string }]>('issueInvoiceWorkflow', {
+      taskQueue: env.taskQueue,
+      workflowId: workflowIdFor(key),
+      args: [{ invoiceKey: key, invoice, options: fastPolling }],
+      signal: cancelInvoiceSignal,
+      signalArgs: [{ reason: 'order cancelled' }],
+    });
+  }
+
+  it('an earlier run issued the key: the re-run ends issued, its cancel too late, and sends no create (model test, I2/I4)', async () => {
+    const key = uniqueKey('cancel-first-issued');
+    await (await env.start(key)).result();
+    const before = await env.sim.stats();
+    const handle = await startCancelled(key);
+    const result = await handle.result();
+    await saveHistory(handle, 'cancel-in-first-task-after-earlier-run-issued');
+    expect(result).toMatchObject({ outcome: 'issued', invoice: { referenceCode: key }, lateCancellation: { outcome: 'too-late', via: 'signal' } });
+    const after = await env.sim.stats();
+    expect((after.endpoints.create ?? 0) - (before.endpoints.create ?? 0)).toBe(0);
+    expect(await invoicesOf(key)).toHaveLength(1);
+  });
+
+  it('an earlier run left its draft (terminated): the re-run deletes it and ends cancelled', async () => {
+    const key = uniqueKey('cancel-first-draft');
+    const first = await env.start(key, { approval: 'manual' });
+    await waitForStage(first, 'awaiting-approval');
+    await first.terminate('operator gave up');
+    expect(await invoicesOf(key)).toHaveLength(1);
+    const handle = await startCancelled(key);
+    expect(await handle.result()).toMatchObject({ outcome: 'cancelled', draftDeleted: true });
+    expect(await invoicesOf(key)).toHaveLength(0);
+  });
+
+  it('SePay holds the key issued with other content: the run fails IssuedInvoiceDiffers, never cancelled', async () => {
+    const key = uniqueKey('cancel-first-differs');
+    await (await env.start(key)).result();
+    const changed = { ...sampleInvoice, items: sampleInvoice.items.map((item, index) => (index === 0 ? { ...item, unit_price: (item.unit_price ?? 0) + 1000 } : item)) };
+    const failure = await failureOf((await startCancelled(key, changed)).result());
+    expect(failure.type).toBe(FailureType.IssuedInvoiceDiffers);
+    expect(await invoicesOf(key)).toHaveLength(1);
   });
 });
