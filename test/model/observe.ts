@@ -11,6 +11,7 @@ import type { KeyModel, RunRecord, SequenceModel } from './model.js';
 import { within, type RealSystem } from './real-system.js';
 import { SepayHoldings, type KeyHoldings } from './sepay-holdings.js';
 import type { StillOpen } from './settle.js';
+import { replayErrors, type RunHistory } from './replay-check.js';
 
 const { EventType, WorkflowTaskFailedCause } = temporal.api.enums.v1;
 const QUERY_MS = 10_000;
@@ -72,7 +73,7 @@ function failureOf(error: unknown): RunFailure {
   return { message: cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause), details: [] };
 }
 
-async function observeRun(real: RealSystem, key: KeyModel, record: RunRecord): Promise<RunObservation> {
+async function observeRun(real: RealSystem, key: KeyModel, record: RunRecord, histories: RunHistory[]): Promise<RunObservation> {
   const handle = real.invoices.handle(key.key, record.runId);
   const status = (await handle.describe()).status.name;
   const observation: RunObservation = { record, status, failedWorkflowTasks: [], history: { eventCount: 0, attempts: {} } };
@@ -84,7 +85,9 @@ async function observeRun(real: RealSystem, key: KeyModel, record: RunRecord): P
       () => undefined,
     );
   }
-  const { events } = await handle.fetchHistory();
+  const history = await handle.fetchHistory();
+  const { events } = history;
+  histories.push({ workflowId: handle.workflowId, runId: record.runId, history });
   observation.history = historyCost(events ?? [], record);
   for (const event of events ?? []) {
     if (event.eventType !== EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED) continue;
@@ -116,10 +119,17 @@ export async function observe(model: SequenceModel, real: RealSystem, stillOpen:
   const holdings = new SepayHoldings(real.env.sim.baseUrl);
   const { invoices } = await real.env.sim.invoices();
   const keys: KeyObservation[] = [];
+  const histories: RunHistory[] = [];
   for (const key of model.keys) {
     const runs: RunObservation[] = [];
-    for (const record of key.runs) runs.push(await observeRun(real, key, record));
+    for (const record of key.runs) runs.push(await observeRun(real, key, record, histories));
     keys.push({ key: key.key, runs, sepay: await holdings.forKey(key.key, invoices) });
+  }
+  // A history that does not replay is a failed workflow task waiting to happen (I5).
+  const replayed = await replayErrors(histories);
+  for (const run of keys.flatMap((key) => key.runs)) {
+    const error = replayed.get(run.record.runId);
+    if (error) run.failedWorkflowTasks.push(`replay: ${error}`);
   }
   return { keys, stillOpen };
 }
