@@ -23,3 +23,22 @@ export function preferredPort(preferred: number): Promise<number> {
     server.listen(preferred, '127.0.0.1', () => server.close(() => resolve(preferred)));
   });
 }
+
+/**
+ * A free TCP port on 127.0.0.1 below 32768, for the Temporal server's membership ports: it stores
+ * them in a PostgreSQL `smallint` column, and the ports the OS hands out (32768 and up on Linux)
+ * do not fit. Random tries in 10000-32767, each checked by binding it.
+ */
+export async function freePortBelow32768(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const candidate = 10_000 + Math.floor(Math.random() * (32_768 - 10_000));
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.unref();
+      server.once('error', () => resolve(false));
+      server.listen(candidate, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return candidate;
+  }
+  throw new Error('no free port below 32768 on 127.0.0.1 after 100 tries');
+}

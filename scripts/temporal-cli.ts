@@ -5,11 +5,11 @@
  * the pinned official CLI from the Go module proxy into a per-user cache keyed by version. Any clone
  * on the same machine (CI's fresh clone included) reuses it; a second call costs one `stat`.
  */
-import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { goInstall, goIsAvailable, toolsCacheDir } from './go-install.js';
 
 const run = promisify(execFile);
 
@@ -19,8 +19,7 @@ const MODULE = 'github.com/temporalio/cli/cmd/temporal';
 const MIN_PATH_VERSION = [1, 5] as const;
 
 export function temporalCliCacheDir(): string {
-  const cacheRoot = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(cacheRoot, 'sepay-einvoice-temporal', `temporal-cli-v${TEMPORAL_CLI_VERSION}`);
+  return toolsCacheDir(`temporal-cli-v${TEMPORAL_CLI_VERSION}`);
 }
 
 function parseVersion(output: string): [number, number] | undefined {
@@ -38,56 +37,13 @@ async function pathCliIsRecent(): Promise<boolean> {
   }
 }
 
-async function goIsAvailable(): Promise<boolean> {
-  try {
-    await run('go', ['version']);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function buildFromGoProxy(target: string, log: (line: string) => void): Promise<void> {
-  const cacheDir = temporalCliCacheDir();
-  // Build into a private folder and rename, so a concurrent or interrupted build never leaves a
-  // half-written binary where others look for it.
-  const staging = join(cacheDir, `.build-${process.pid}`);
-  mkdirSync(staging, { recursive: true });
-  log(`Building the Temporal CLI v${TEMPORAL_CLI_VERSION} from the Go module proxy (a few minutes, once per machine)...`);
-  const ldflags = `-s -w -X github.com/temporalio/cli/temporalcli.Version=${TEMPORAL_CLI_VERSION}`;
-  const started = Date.now();
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const child = spawn('go', ['install', `-ldflags=${ldflags}`, `${MODULE}@v${TEMPORAL_CLI_VERSION}`], {
-        env: { ...process.env, CGO_ENABLED: '0', GOBIN: staging },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let downloads = 0;
-      const onOutput = (chunk: Buffer) => {
-        for (const line of chunk.toString().split('\n')) {
-          if (line.startsWith('go: downloading')) {
-            downloads++;
-            if (downloads % 25 === 1) log(`  ${line.trim()} (${downloads} modules so far)`);
-          } else if (line.trim()) {
-            log(`  ${line.trim()}`);
-          }
-        }
-      };
-      child.stdout.on('data', onOutput);
-      child.stderr.on('data', onOutput);
-      const ticker = setInterval(() => log(`  still compiling... ${Math.round((Date.now() - started) / 1000)} s`), 30_000);
-      child.on('error', reject);
-      child.on('close', (code) => {
-        clearInterval(ticker);
-        if (code === 0) resolve();
-        else reject(new Error(`go install exited with code ${code}`));
-      });
-    });
-    renameSync(join(staging, 'temporal'), target);
-    log(`Built ${target} in ${Math.round((Date.now() - started) / 1000)} s.`);
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
+  await goInstall(`the Temporal CLI v${TEMPORAL_CLI_VERSION}`, [{
+    packageAtVersion: `${MODULE}@v${TEMPORAL_CLI_VERSION}`,
+    builtName: 'temporal',
+    target,
+    ldflags: `-s -w -X github.com/temporalio/cli/temporalcli.Version=${TEMPORAL_CLI_VERSION}`,
+  }], log);
 }
 
 /**

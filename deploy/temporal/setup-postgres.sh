@@ -6,6 +6,9 @@
 #   POSTGRES_USER, POSTGRES_PWD    from deploy/temporal/.env (POSTGRES_PWD is the server's name for it);
 #                                  an empty password or the example's `change-me` stops it (exit 2), and
 #                                  with it the whole stack, which waits for this job
+#   TEMPORAL_SCHEMA_DIR            the server's PostgreSQL schemas (default: where the admin-tools
+#                                  image has them); TEMPORAL_SQL_TOOL the schema tool (default
+#                                  temporal-sql-tool on PATH): `npm run stack:native` sets both
 set -eu
 : "${POSTGRES_SEEDS:?must name the PostgreSQL host}"
 : "${POSTGRES_USER:?must be set in deploy/temporal/.env}"
@@ -23,13 +26,14 @@ fi
 # Passwords travel in the environment, never on a command line.
 export SQL_PASSWORD="$POSTGRES_PWD" PGPASSWORD="$POSTGRES_PWD"
 PORT=${DB_PORT:-5432}
-SCHEMA_DIR=/etc/temporal/schema/postgresql/v12
+SCHEMA_DIR=${TEMPORAL_SCHEMA_DIR:-/etc/temporal/schema/postgresql/v12}
+SQL_TOOL=${TEMPORAL_SQL_TOOL:-temporal-sql-tool}
 
 # sql_tool DATABASE COMMAND [ARGS...]
 sql_tool() {
   db=$1
   shift
-  temporal-sql-tool --plugin postgres12 --ep "$POSTGRES_SEEDS" -p "$PORT" -u "$POSTGRES_USER" --db "$db" "$@"
+  "$SQL_TOOL" --plugin postgres12 --ep "$POSTGRES_SEEDS" -p "$PORT" -u "$POSTGRES_USER" --db "$db" "$@"
 }
 has_schema() {
   [ "$(psql -h "$POSTGRES_SEEDS" -p "$PORT" -U "$POSTGRES_USER" -d "$1" -tAc "SELECT to_regclass('public.schema_version') IS NOT NULL")" = t ]
