@@ -15,6 +15,8 @@ import {
   type WorkflowExecutionDescription,
   type WorkflowHandle,
 } from '@temporalio/client';
+import { isDeepStrictEqual } from 'node:util';
+import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import { dataConverterFromEnv } from '../codec/data-converter.js';
 import { temporalConnectConfig } from './temporal-connection.js';
 import { type issueInvoiceWorkflow } from '../workflows/index.js';
@@ -48,8 +50,8 @@ export interface IssuedRun {
   workflowId: string;
   runId: string;
   /**
-   * True when the returned run was already there before this call (still running, or completed:
-   * a key is never issued twice); false when this call started it. Best effort: the SDK does not
+   * True when the returned run was already there before this call (still running, or completed
+   * for the same invoice); false when this call started it. Best effort: the SDK does not
    * say whether a start attached to a run, so two callers racing on a new key may both read false
    * (they still share one run and one invoice).
    */
@@ -102,7 +104,9 @@ export class InvoiceClient {
 
   /**
    * Starts the invoice for `invoiceKey`, or returns the run that already has it: a second call
-   * while it runs attaches to that run, and a key whose run completed is never issued again.
+   * while it runs attaches to that run, and a key whose run completed for the same invoice returns
+   * that run. Other content after a completed run starts a new run, which fails
+   * `IssuedInvoiceDiffers` (never a second invoice), as a plain start of that content would.
    * Throws `InvalidInvoiceInputError` (listing every bad field) before contacting Temporal.
    */
   async issue(
@@ -116,32 +120,58 @@ export class InvoiceClient {
     // start from here carries nothing another caller's start would not.
     const previous = await this.describeLatestRun(workflowId);
     try {
-      const handle = await this.client.workflow.start<typeof issueInvoiceWorkflow>('issueInvoiceWorkflow', {
-        taskQueue: this.taskQueue,
-        workflowId,
-        // The parsed input, defaults included: the history shows exactly what this run was asked to do.
-        args: [input],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-        staticSummary: summaryOf(input),
-        // Known at start, so the run need not write them again (each write is a billed action).
-        typedSearchAttributes: [
-          { key: InvoiceStageKey, value: searchableStage('creating') },
-          { key: InvoiceReferenceCodeKey, value: referenceCodeFor(invoiceKey, input.options.referenceGeneration) },
-        ],
-        memo: {
-          [MemoKey.referenceGeneration]: input.options.referenceGeneration,
-          [MemoKey.referenceCodeSpent]: false,
-          [MemoKey.issueRequested]: false,
-        },
-      });
-      const runId = handle.firstExecutionRunId;
-      return { workflowId, runId, existing: runId === previous?.runId, handle };
+      return await this.start(input, previous, 'ALLOW_DUPLICATE_FAILED_ONLY');
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      // Refused by ALLOW_DUPLICATE_FAILED_ONLY: this key's invoice has completed. That run is the answer.
-      const completed = await this.handle(invoiceKey).describe();
-      return { workflowId, runId: completed.runId, existing: true, handle: this.handle(invoiceKey, completed.runId) };
+      // Refused by ALLOW_DUPLICATE_FAILED_ONLY: this key's invoice has completed. Asked for the same
+      // invoice, that run is the answer. Asked for other content, it is not: a new run decides from
+      // what SePay holds (IssuedInvoiceDiffers; cancelled for a cancelled key), as a plain start does.
+      const { runId } = await this.handle(invoiceKey).describe();
+      const completed = this.handle(invoiceKey, runId);
+      if (await this.askedForSameInvoice(completed, input)) return { workflowId, runId, existing: true, handle: completed };
+      return this.start(input, previous, 'ALLOW_DUPLICATE');
+    }
+  }
+
+  private async start(
+    input: ParsedIssueInvoiceInput,
+    previous: WorkflowExecutionDescription | undefined,
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY' | 'ALLOW_DUPLICATE',
+  ): Promise<IssuedRun> {
+    const workflowId = workflowIdFor(input.invoiceKey);
+    const handle = await this.client.workflow.start<typeof issueInvoiceWorkflow>('issueInvoiceWorkflow', {
+      taskQueue: this.taskQueue,
+      workflowId,
+      // The parsed input, defaults included: the history shows exactly what this run was asked to do.
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy,
+      staticSummary: summaryOf(input),
+      // Known at start, so the run need not write them again (each write is a billed action).
+      typedSearchAttributes: [
+        { key: InvoiceStageKey, value: searchableStage('creating') },
+        { key: InvoiceReferenceCodeKey, value: referenceCodeFor(input.invoiceKey, input.options.referenceGeneration) },
+      ],
+      memo: {
+        [MemoKey.referenceGeneration]: input.options.referenceGeneration,
+        [MemoKey.referenceCodeSpent]: false,
+        [MemoKey.issueRequested]: false,
+      },
+    });
+    const runId = handle.firstExecutionRunId;
+    return { workflowId, runId, existing: runId === previous?.runId, handle };
+  }
+
+  /** Whether `run` was started for this invoice content (its start input, read from its history). */
+  private async askedForSameInvoice(run: InvoiceWorkflowHandle, input: ParsedIssueInvoiceInput): Promise<boolean> {
+    const { events } = await run.fetchHistory();
+    const payloads = events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
+    try {
+      const [earlier] = await decodeArrayFromPayloads(this.client.options.loadedDataConverter, payloads);
+      return isDeepStrictEqual(validateIssueInput(earlier).invoice, input.invoice);
+    } catch {
+      // An input this client would not send (a fake run, say): the new run looks at SePay itself.
+      return false;
     }
   }
 

@@ -319,14 +319,16 @@ const cases: RerunCase[] = [
     // run as the answer, `issued` with the old content's invoice, without looking at the content it
     // was asked for; a plain start's run compares and fails IssuedInvoiceDiffers (README, "Re-running a key").
     name: 're-run with changed content after an earlier run completed issued',
-    starts: ['existing', 'started'],
+    // Other content than the completed run was asked for: InvoiceClient starts a new run too.
+    starts: ['started', 'started'],
     before: eachKey(async (key) => void (await (await firstRun(key, options())).result())),
     invoice: correctedInvoice,
     expected: { outcome: 'failed', failureType: FailureType.IssuedInvoiceDiffers, atSepay: [['<key>', 'issued']], requests: { create: 0, issue: 0 } },
   },
   {
     name: 're-run with changed content after an earlier run completed cancelled',
-    starts: ['existing', 'started'],
+    // Other content than the completed run was asked for: InvoiceClient starts a new run too.
+    starts: ['started', 'started'],
     before: eachKey(async (key) => {
       const handle = await firstRun(key, manual);
       await waitForStage(handle, 'awaiting-approval');
