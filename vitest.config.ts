@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: unit tests run in parallel with no server; integration tests share one real
+// Projects: unit tests run in parallel with no server; integration tests share one real
 // Temporal dev server (globalSetup) and run one file at a time so the 2-core machine is not starved.
 export default defineConfig({
   test: {
@@ -9,7 +9,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/integration/**', 'test/model/key-invariants.test.ts', 'test/chaos/**', 'test/browser/**', '**/node_modules/**'],
+          exclude: ['test/integration/**', 'test/model/key-invariants.test.ts', 'test/chaos/**', 'test/browser/**', 'test/production/**', '**/node_modules/**'],
           testTimeout: 20_000,
         },
       },
@@ -48,6 +48,19 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 600_000,
           hookTimeout: 300_000,
+        },
+      },
+      {
+        // docker-compose.yml's topology run natively (PostgreSQL, Temporal per service, compiled
+        // workers) through faults: see test/production/production.test.ts. Skipped without
+        // PostgreSQL or Go.
+        test: {
+          name: 'production',
+          include: ['test/production/**/*.test.ts'],
+          pool: 'forks',
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 900_000,
         },
       },
     ],

@@ -13,13 +13,11 @@ import { optionalTsToMs } from '@temporalio/common/lib/time.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvoiceClient } from '../../client/invoice-client.js';
 import { seededRandom } from '../../simulator/prng.js';
-import type { SimInvoice, SimulatorControl } from '../../simulator/control-client.js';
-import type { IssueInvoiceInput } from '../../contract/input.js';
-import type { IssueInvoiceResult } from '../../contract/messages.js';
 import { saveHistory } from '../support/histories.js';
 import { sampleInvoice } from '../support/invoice-test-env.js';
 import { ChaosCluster, type RunningWorker } from './cluster.js';
-import { attemptsOf, historyFacts, type HistoryFacts } from './history-facts.js';
+import { historyFacts } from './history-facts.js';
+import { injectFaults, keyInvariants, optionsFor, type InvoiceRun } from './invariants.js';
 import { throughOutages } from './outage-retry.js';
 import { chaosPlan, type ChaosEvent, type PlannedInvoice } from './plan.js';
 
@@ -27,7 +25,6 @@ const seed = Number(process.env.CHAOS_SEED ?? randomInt(1, 2 ** 31 - 1));
 const invoiceCount = Number(process.env.CHAOS_INVOICES ?? 60);
 /** SePay answers Pending this many times per job, checked every 300 ms: each wait takes seconds. */
 const JOB_CHECKS = 8;
-const polling = { pollInitialInterval: '300ms', pollMaximumInterval: '1s', pollFastPhase: '3s' } as const;
 
 /** An activity attempt a worker was running, read from the run's pending activities. */
 interface HeldActivity {
@@ -54,13 +51,6 @@ interface Disruption {
 
 /** `PENDING_ACTIVITY_STATE_STARTED`: a worker holds the attempt. */
 const ACTIVITY_STARTED = 2;
-
-interface InvoiceRun {
-  plan: PlannedInvoice;
-  result?: IssueInvoiceResult;
-  failure?: unknown;
-  facts?: HistoryFacts;
-}
 
 /** What `npm run worker` prints after a graceful shutdown (npm itself does not pass on the exit code). */
 const CLEAN_STOP = /^worker stopped/;
@@ -209,47 +199,7 @@ describe('durability under chaos', () => {
       run.facts = historyFacts(history.events ?? []);
       expect((await handle.describe()).status.name, run.plan.key).toBe('COMPLETED');
     }
-    const simInvoices = (await cluster.sim.invoices()).invoices;
-    const invoicesOf = (key: string) => simInvoices.filter((invoice) => invoice.reference_code === key || invoice.reference_code.startsWith(`${key}~`));
-
-    const problems: string[] = [];
-    let duplicates = 0;
-    let cancelledButIssued = 0;
-    let extraCreates = 0;
-    let createRetries = 0;
-    for (const run of runs) {
-      const { plan: planned, result, facts } = run;
-      const atSepay = invoicesOf(planned.key);
-      if (atSepay.length > 1) duplicates += atSepay.length - 1;
-      const [sepayInvoice] = atSepay as [SimInvoice?];
-      const createAttempts = attemptsOf(facts!, 'createInvoice');
-      createRetries += Math.max(0, createAttempts - 1);
-      if (sepayInvoice) {
-        extraCreates += sepayInvoice.create_requests - 1;
-        if (sepayInvoice.create_requests > createAttempts) {
-          problems.push(`${planned.key}: ${sepayInvoice.create_requests} creates at SePay, only ${createAttempts} create attempts`);
-        }
-        // A wait that follows the invoice without a tracking code (a lost issue response) asks
-        // once per attempt whether the draft is still being issued: one issue request each.
-        const issueAttempts = attemptsOf(facts!, 'issueInvoice') + attemptsOf(facts!, 'awaitIssuance');
-        if (sepayInvoice.issue_requests > issueAttempts) {
-          problems.push(`${planned.key}: ${sepayInvoice.issue_requests} issue requests at SePay, more than its issue and wait attempts`);
-        }
-      }
-      const expected = expectedOutcomes(planned);
-      if (!result || !expected.includes(result.outcome)) {
-        problems.push(`${planned.key} (${planned.kind}): expected ${expected.join(' or ')}, got ${result?.outcome ?? String(run.failure)}`);
-        continue;
-      }
-      if (result.outcome === 'issued') {
-        if (sepayInvoice?.status !== 'issued' || sepayInvoice.invoice_number !== result.invoice.invoiceNumber) {
-          problems.push(`${planned.key}: reported issued as ${result.invoice.invoiceNumber}, SePay has ${JSON.stringify(sepayInvoice)}`);
-        }
-      } else if (sepayInvoice && sepayInvoice.status !== 'deleted') {
-        if (sepayInvoice.status === 'issued') cancelledButIssued++;
-        problems.push(`${planned.key}: reported cancelled, SePay's invoice is ${sepayInvoice.status}`);
-      }
-    }
+    const { problems, duplicates, cancelledButIssued, extraCreates, createRetries } = keyInvariants(runs, (await cluster.sim.invoices()).invoices);
 
     const drains = disruptions.filter((d) => d.kind === 'drain-worker');
     const runOf = (key: string) => runs.find((run) => run.plan.key === key)!;
@@ -311,30 +261,6 @@ describe('durability under chaos', () => {
     expect(endedByDrainedWorker, 'activities seen ended by a worker stopped with SIGTERM').toBeGreaterThan(0);
   });
 });
-
-function optionsFor({ kind }: PlannedInvoice): IssueInvoiceInput['options'] {
-  return {
-    ...polling,
-    mode: kind === 'direct' ? 'direct' : 'draft-then-issue',
-    approval: kind === 'approve' || kind === 'cancel-waiting' ? 'manual' : 'auto',
-  };
-}
-
-function expectedOutcomes({ kind }: PlannedInvoice): IssueInvoiceResult['outcome'][] {
-  if (kind === 'cancel-waiting') return ['cancelled'];
-  if (kind === 'cancel-race') return ['cancelled', 'issued'];
-  return ['issued'];
-}
-
-/** SePay misbehaving the documented ways, on top of the process kills. */
-async function injectFaults(sim: SimulatorControl, seed: number): Promise<void> {
-  await sim.addFault({ endpoint: 'create', kind: 'error', status: 503, probability: 0.15, times: 6, seed });
-  await sim.addFault({ endpoint: 'create', kind: 'drop-after-commit', probability: 0.2, times: 3, seed: seed + 1 });
-  await sim.addFault({ endpoint: 'issue', kind: 'drop-after-commit', probability: 0.2, times: 2, seed: seed + 2 });
-  await sim.addFault({ endpoint: 'issue', kind: 'rate-limit', retryAfterSeconds: 1, probability: 0.2, times: 3, seed: seed + 3 });
-  await sim.addFault({ endpoint: 'create-check', kind: 'error', status: 500, probability: 0.05, times: 10, seed: seed + 4 });
-  await sim.addFault({ endpoint: 'detail', kind: 'latency', latencyMs: 800, probability: 0.3, seed: seed + 5 });
-}
 
 /** With CAPTURE_HISTORIES=1: runs that went through a kill, for the replay test. */
 async function saveRepresentativeHistories(invoices: InvoiceClient, runs: InvoiceRun[]): Promise<void> {

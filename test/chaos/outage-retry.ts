@@ -13,13 +13,27 @@ function isOutage(error: unknown): boolean {
   return isGrpcServiceError(grpc) && RETRIED_CODES.has(grpc.code);
 }
 
-export async function throughOutages<T>(call: () => Promise<T>): Promise<T> {
+/** What a client saw of an outage it retried through: when, the gRPC code, the message. */
+export interface OutageError {
+  atMs: number;
+  code: number;
+  message: string;
+}
+
+export function outageErrorOf(error: unknown): OutageError {
+  const grpc = error instanceof ServiceError ? error.cause : error;
+  return { atMs: Date.now(), code: isGrpcServiceError(grpc) ? grpc.code : -1, message: error instanceof Error ? error.message : String(error) };
+}
+
+/** `call`, retried while the server is unreachable; `onOutage` hears of each error retried. */
+export async function throughOutages<T>(call: () => Promise<T>, onOutage?: (error: OutageError) => void): Promise<T> {
   const deadline = Date.now() + GIVE_UP_AFTER_MS;
   for (let delay = 100; ; delay = Math.min(delay * 2, 2_000)) {
     try {
       return await call();
     } catch (error) {
       if (!isOutage(error) || Date.now() > deadline) throw error;
+      onOutage?.(outageErrorOf(error));
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
