@@ -47,11 +47,14 @@ function inspect(invoice: InvoiceRecord) {
     issue_requests: invoice.issue_requests,
     is_draft_requested: invoice.request.is_draft,
     issue_pending: invoice.pending_issue !== null,
+    provider_account_id: invoice.request.provider_account_id,
     template_code: invoice.request.template_code,
     series: invoice.request.invoice_series,
     total_amount: invoiceTotals(invoice.request).total_amount,
     source: invoice.source,
     tracking_codes: invoice.tracking_codes,
+    /** When the create was accepted (the simulator's clock, ms since the epoch). */
+    created_at: invoice.created_at,
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { fastPolling } from '../support/invoice-test-env.js';
+import { ACCOUNT_CHANGES, AccountChangeCommand } from './account-commands.js';
 import { CONTENT_NAMES } from './contents.js';
 import {
   ClearFaultsCommand,
@@ -34,6 +35,7 @@ import {
   WaitForStageCommand,
   WorkflowCancelCommand,
 } from './run-commands.js';
+import { ReconcileCommand } from './reconciliation-commands.js';
 import { FORGED_FAILURES, ForgeFailureCommand, MALFORMED_MESSAGES, MalformedMessageCommand, type ForgedFailureType, type MalformedMessageName } from './temporal-access-commands.js';
 
 export interface SequenceShape {
@@ -100,6 +102,11 @@ export function commandSequences({ keyCount, maxOps, simulatorModes, replayPath 
     [forge, 3],
     // Slow jobs keep a run mid-step long enough for a termination or a cancel to land there.
     [fc.constantFrom(0, 1, 3, 10, 10, 30).map((checks) => new JobSpeedCommand(checks)), 3],
+    // An operator deletes orphan drafts while runs of the keys are open, starting or just ended.
+    [fc.boolean().map((waitForIt) => new ReconcileCommand(waitForIt)), 2],
+    // SePay's accounts change under the worker's kept answers, and come back.
+    [fc.constantFrom(...ACCOUNT_CHANGES).map((change) => new AccountChangeCommand(change)), 2],
+    [fc.constant(new AccountChangeCommand('restore')), 2],
   ];
   if (simulatorModes) {
     const modes = fc.record(

@@ -24,6 +24,11 @@ export interface ModelConfig {
   verbose: boolean;
   /** MODEL_DUMP=<dir> writes each failing sequence's runs (status, history) and SePay's invoices there, to read what happened. */
   dumpDir?: string;
+  /**
+   * The model worker's environment on top of the test env's: a real account cache TTL
+   * (MODEL_ACCOUNT_CACHE_TTL, default 1500ms), so the account changes meet answers the worker keeps.
+   */
+  workerEnv: Record<string, string>;
 }
 
 function numberFrom(env: Record<string, string | undefined>, name: string, fallback: number): number {
@@ -49,11 +54,13 @@ export function modelConfig(env: Record<string, string | undefined> = process.en
     only: env.MODEL_ONLY || undefined,
     verbose: env.MODEL_VERBOSE === '1',
     dumpDir: env.MODEL_DUMP || undefined,
+    workerEnv: { SEPAY_ACCOUNT_CACHE_TTL: env.MODEL_ACCOUNT_CACHE_TTL || '1500ms' },
   };
 }
 
 /** The longest a whole run may take: budgets plus the sequence and shrink step in flight at each end. */
 export function worstCaseMs(config: ModelConfig): number {
-  const oneSequence = 2 * config.settleMs + config.maxOps * 20_000;
+  // Operations, the reconciliations still running when they end (reconciliation-commands.ts), the settle phase.
+  const oneSequence = 2 * config.settleMs + config.maxOps * 20_000 + 30_000;
   return config.budgetMs + config.shrinkBudgetMs + 2 * oneSequence + 60_000;
 }

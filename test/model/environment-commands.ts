@@ -24,7 +24,7 @@ abstract class AlwaysPossible implements ModelCommand {
 
 export class RestartWorkerCommand extends AlwaysPossible {
   async run(_model: SequenceModel, real: RealSystem): Promise<void> {
-    await real.env.restartWorker({});
+    await real.env.restartWorker(real.workerEnv);
   }
 
   toString(): string {

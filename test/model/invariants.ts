@@ -3,7 +3,9 @@
  * function over a settled sequence that answers its violations, so a failure says which one broke.
  */
 import type { InvoiceContent } from '../../contract/input.js';
+import { accountsDuring, listsActive, refusalOf } from './account-timeline.js';
 import { CONTENTS } from './contents.js';
+import { isCodeOfKey, type ReconciliationRecord } from './model.js';
 import type { KeyObservation, RunObservation, SequenceObservation } from './observe.js';
 import type { PublicInvoiceDetail } from './sepay-holdings.js';
 
@@ -210,6 +212,160 @@ export const malformedMessagesChangeNothing: Invariant = ({ keys }) =>
     }),
   );
 
+/** A draft a reconciliation deleted: its code, the reconciliation's asOf, and the earliest its deletions may have run. */
+export interface ReconciliationDeletion {
+  referenceCode: string;
+  workflowId: string;
+  asOfMs: number;
+  deletionsFromMs: number;
+}
+
+export function reconciliationDeletions(reconciliations: readonly ReconciliationRecord[]): ReconciliationDeletion[] {
+  return reconciliations.flatMap((reconciliation) => {
+    const asOfMs = reconciliation.asOfMs ?? reconciliation.startedAt;
+    const deletionsFromMs = Math.min(asOfMs, ...(reconciliation.deletionWindows ?? []).map((window) => window.scheduledMs));
+    return Object.entries(reconciliation.deletions ?? {})
+      .filter(([, outcome]) => outcome === 'deleted')
+      .map(([referenceCode]) => ({ referenceCode, workflowId: reconciliation.workflowId, asOfMs, deletionsFromMs }));
+  });
+}
+
+const timeOf = (ms: number | undefined) => (ms === undefined ? 'still open' : new Date(ms).toISOString().slice(11, 23));
+
+/** Failures a run may end with whatever was deleted under it: one forged on it, or a deadline the sequence made short. */
+function failureExplainedByTheSequence(run: RunObservation): boolean {
+  const type = run.failure?.type;
+  return type === 'DeadlineExceeded' || run.record.forged.some((forged) => forged.outcome === 'sent' && forged.failureType === type);
+}
+
+/**
+ * I9: no run fails because a reconciliation deleted the draft it was working on: a run that closed
+ * after a deleting reconciliation began never fails naming a code that reconciliation deleted
+ * (a 404 past the point of no return, a compensation that found it gone), unless the sequence
+ * forged that failure on it or gave it a short deadline. A re-run that stalls afterwards is I5's.
+ */
+export const reconciliationFailsNoRun: Invariant = ({ keys, reconciliations }) => {
+  const deletions = reconciliationDeletions(reconciliations);
+  return keys.flatMap((key) =>
+    key.runs.flatMap((run): Violation[] => {
+      if (run.status !== 'FAILED' || failureExplainedByTheSequence(run)) return [];
+      return deletions
+        .filter((deletion) => isCodeOfKey(deletion.referenceCode, key.key) && (run.closeMs ?? Infinity) > deletion.asOfMs && failureNamesCode(run, deletion.referenceCode))
+        .map((deletion) => ({
+          invariant: 'I9 no run fails because reconciliation deleted its draft',
+          key: key.key,
+          message: `reconciliation ${deletion.workflowId} (asOf ${timeOf(deletion.asOfMs)}) deleted ${deletion.referenceCode}; run ${run.record.runId} (${timeOf(run.startMs)}-${timeOf(run.closeMs)}) failed ${run.failure?.type ?? 'untyped'}: ${run.failure?.message} ${JSON.stringify(run.failure?.details)}`,
+        }));
+    }),
+  );
+};
+
+/**
+ * I10: a reconciliation deletes only drafts no run holds: when it deleted a code of a key, no run
+ * of that key had started before its deletions began and was still open, or closed after the
+ * reconciliation's asOf (such a run is the key's latest or older than it, so the re-check right
+ * before the deletion must have kept the draft).
+ */
+export const reconciliationDeletesOnlyOrphans: Invariant = ({ keys, reconciliations }) =>
+  reconciliationDeletions(reconciliations).flatMap((deletion) =>
+    keys
+      .filter((key) => isCodeOfKey(deletion.referenceCode, key.key))
+      .flatMap((key) =>
+        key.runs
+          .filter((run) => run.startMs < deletion.deletionsFromMs && (run.closeMs === undefined || run.closeMs > deletion.asOfMs))
+          .map((run) => ({
+            invariant: 'I10 reconciliation deletes only orphan drafts',
+            key: key.key,
+            message: `reconciliation ${deletion.workflowId} (asOf ${timeOf(deletion.asOfMs)}, deleting from ${timeOf(deletion.deletionsFromMs)}) deleted ${deletion.referenceCode} although run ${run.record.runId} started ${timeOf(run.startMs)} and ${run.closeMs === undefined ? 'is still open' : `closed ${timeOf(run.closeMs)}`} (${run.status})`,
+          })),
+      ),
+  );
+
+/**
+ * I11: SePay holds an invoice issued only on an account and template/series pair it listed active
+ * (the account active, the pair allocated to it) when it accepted the invoice's create.
+ */
+export const issuedOnListedAccount: Invariant = ({ keys, accounts }) =>
+  keys.flatMap((key) =>
+    issuedAtSepay(key).flatMap((invoice): Violation[] => {
+      const { provider_account_id: accountId, created_at: createdAt } = invoice;
+      if (accountId === undefined || createdAt === undefined) return [];
+      const lists = accountsDuring(accounts, createdAt, createdAt);
+      if (lists.some((list) => listsActive(list, accountId, invoice.template_code, invoice.series))) return [];
+      return [
+        {
+          invariant: 'I11 issued only on an account and pair SePay listed active',
+          key: key.key,
+          message: `SePay holds ${describeInvoice(invoice)} on account ${accountId}, pair ${invoice.template_code}/${invoice.series}, created ${timeOf(createdAt)}, when SePay listed ${JSON.stringify(lists)}`,
+        },
+      ];
+    }),
+  );
+
+/** The typed refusals the account rules make (activities/account-rules.ts). */
+export const ACCOUNT_REFUSALS: ReadonlySet<string> = new Set(['SepayAccountNotChosen', 'SepayAccountUnavailable', 'SepayTemplateNotAllocated', 'InvoiceDateBeforeTaxApproval']);
+/** SePay's 400 about the account or the pair names the field (simulator/accounts.ts; the model's contents are otherwise valid). */
+const ACCOUNT_FIELD_IN_400 = /provider_account_id|invoice_series|template_code/;
+
+/**
+ * I12: a run refused for an account reason ends with a typed refusal, not SePay's untyped 400,
+ * and sent nothing that could issue: no issue request, no direct create SePay accepted.
+ */
+export const accountRefusalsTypedAndHarmless: Invariant = ({ keys }) =>
+  keys.flatMap((key) =>
+    key.runs.flatMap((run): Violation[] => {
+      const failure = run.failure;
+      if (!failure) return [];
+      const violation = (message: string): Violation[] => [{ invariant: 'I12 an account refusal is typed and issues nothing', key: key.key, message: `run ${run.record.runId}: ${message}` }];
+      if (!ACCOUNT_REFUSALS.has(failure.type ?? '')) {
+        const untyped = failure.type === undefined || failure.type === 'SepayValidationFailed';
+        return untyped && ACCOUNT_FIELD_IN_400.test(failure.message) ? violation(`ended ${failure.type ?? 'untyped'} with SePay's refusal of the account: ${failure.message}`) : [];
+      }
+      const sent = [
+        run.activities.some((activity) => activity.type === 'issueInvoice') && 'sent an issue request',
+        run.record.options.mode === 'direct' && run.activities.some((activity) => activity.type === 'createInvoice' && activity.outcome === 'completed') && 'had a direct create accepted',
+      ].filter((what): what is string => typeof what === 'string');
+      return sent.length === 0 ? [] : violation(`refused ${failure.type} after it ${sent.join(' and ')}: ${failure.message}`);
+    }),
+  );
+
+/** How long before an attempt's start a read it joined may have begun (a shared read already in flight). */
+export const SHARED_READ_SLACK_MS = 300;
+
+/** The account a refusal names (its details' `providerAccountId`): the one the run had chosen. */
+function refusedAccount(run: RunObservation): string | undefined {
+  const named = run.failure?.details.find((detail): detail is { providerAccountId: string } => typeof (detail as { providerAccountId?: unknown } | null)?.providerAccountId === 'string');
+  return named?.providerAccountId;
+}
+
+/**
+ * I13: an account refusal follows SePay, not a kept answer: the attempt that refused did so while
+ * SePay's accounts refused the model's invoice at some moment of it (or just before it began, the
+ * one read in flight it may have joined), on the account the refusal names (the run's choice) or,
+ * naming none, on the only active one. A refusal made while SePay had listed that account and pair
+ * usable for the whole attempt repeats past one read after the account came back.
+ */
+export const accountRefusalsFollowSepay: Invariant = ({ keys, accounts }) =>
+  keys.flatMap((key) =>
+    key.runs.flatMap((run): Violation[] => {
+      if (!ACCOUNT_REFUSALS.has(run.failure?.type ?? '')) return [];
+      const refusing = run.activities.filter((activity) => activity.outcome === 'failed' && ACCOUNT_REFUSALS.has(activity.failureType ?? '')).at(-1);
+      if (refusing?.closedMs === undefined) return [];
+      const startedMs = refusing.startedMs ?? refusing.scheduledMs;
+      const lists = accountsDuring(accounts, startedMs - SHARED_READ_SLACK_MS, refusing.closedMs);
+      const accountId = refusedAccount(run);
+      if (lists.some((list) => refusalOf(list, accountId) !== undefined)) return [];
+      const lastChange = accounts.filter((change) => change.answeredAt <= startedMs).at(-1);
+      return [
+        {
+          invariant: 'I13 an account refusal never outlives one read',
+          key: key.key,
+          message: `run ${run.record.runId}: ${refusing.type} (${timeOf(startedMs)}-${timeOf(refusing.closedMs)}) refused ${refusing.failureType} while SePay listed ${accountId ?? 'the only active account'} and the pair usable throughout, since "${lastChange?.name ?? '?'}" answered at ${timeOf(lastChange?.answeredAt)}: ${run.failure?.message}`,
+        },
+      ];
+    }),
+  );
+
 export const KEY_INVARIANTS: readonly Invariant[] = [
   atMostOneIssuedInvoicePerKey,
   cancelledMeansNothingIssued,
@@ -219,6 +375,11 @@ export const KEY_INVARIANTS: readonly Invariant[] = [
   noDraftLeftBehind,
   boundedCostPerRun,
   malformedMessagesChangeNothing,
+  reconciliationFailsNoRun,
+  reconciliationDeletesOnlyOrphans,
+  issuedOnListedAccount,
+  accountRefusalsTypedAndHarmless,
+  accountRefusalsFollowSepay,
 ];
 
 export function violationsOf(sequence: SequenceObservation): Violation[] {

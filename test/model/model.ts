@@ -5,6 +5,8 @@
  */
 import type { ContentName } from './contents.js';
 import type { IssueInvoiceInput } from '../../contract/input.js';
+import type { DraftDeletionOutcome } from '../../workflows/reconciliation-report.js';
+import type { SimAccountInput } from '../../simulator/control-client.js';
 
 export type RunOptions = NonNullable<IssueInvoiceInput['options']>;
 
@@ -68,13 +70,48 @@ export interface FaultSet {
   fired?: boolean;
 }
 
+/**
+ * SePay's provider accounts as the sequence set them: the simulator took `accounts` at some instant
+ * between `sentAt` and `answeredAt` (wall clock, the simulator's and the server's too), and kept
+ * them until the next change. The first entry is the seed the sequence starts from.
+ */
+export interface AccountChange {
+  name: string;
+  sentAt: number;
+  answeredAt: number;
+  accounts: SimAccountInput[];
+}
+
+/**
+ * A reconciliation the sequence started (deleting orphan drafts, not a dry run), and what it did:
+ * `asOfMs` (its own start, which decides what counts as a recent run), the windows in which its
+ * deletion activities ran, and each orphan draft's deletion outcome by reference code.
+ */
+export interface ReconciliationRecord {
+  workflowId: string;
+  startedAt: number;
+  outcome?: 'completed' | 'failed' | 'unfinished';
+  error?: string;
+  asOfMs?: number;
+  deletionWindows?: { scheduledMs: number; closedMs?: number }[];
+  deletions?: Record<string, DraftDeletionOutcome>;
+}
+
 export interface SequenceModel {
   keys: KeyModel[];
   faults: FaultSet[];
+  /** Oldest first, never empty: what SePay's accounts were, and when. */
+  accounts: AccountChange[];
+  reconciliations: ReconciliationRecord[];
 }
 
-export function newSequenceModel(keys: readonly string[]): SequenceModel {
-  return { keys: keys.map((key) => ({ key, runs: [], refusedPlainStarts: 0 })), faults: [] };
+export function newSequenceModel(keys: readonly string[], seedAccounts: SimAccountInput[] = [], now = Date.now()): SequenceModel {
+  return {
+    keys: keys.map((key) => ({ key, runs: [], refusedPlainStarts: 0 })),
+    faults: [],
+    accounts: [{ name: 'seed', sentAt: now, answeredAt: now, accounts: seedAccounts }],
+    reconciliations: [],
+  };
 }
 
 export function latestRun(key: KeyModel): RunRecord | undefined {

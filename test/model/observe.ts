@@ -7,7 +7,8 @@ import { WorkflowFailedError, type WorkflowExecutionStatusName } from '@temporal
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { getInvoiceStatusQuery, type CancellationView, type IssueInvoiceResult } from '../../contract/messages.js';
-import type { KeyModel, RunRecord, SequenceModel } from './model.js';
+import type { JobRecord } from '../../simulator/control-client.js';
+import type { AccountChange, KeyModel, ReconciliationRecord, RunRecord, SequenceModel } from './model.js';
 import { within, type RealSystem } from './real-system.js';
 import { SepayHoldings, type KeyHoldings } from './sepay-holdings.js';
 import type { StillOpen } from './settle.js';
@@ -44,6 +45,23 @@ export interface RunObservation {
   failedWorkflowTasks: string[];
   /** What the run's history says it cost: its length, and activity attempts by activity type. */
   history: HistoryCost;
+  /** When the server started and closed the run (ms since the epoch; no close while open). */
+  startMs: number;
+  closeMs?: number;
+  /** Each activity the run scheduled, with when it ran and how it ended, oldest first. */
+  activities: ActivityRecord[];
+}
+
+/** One activity of a history: the times of its events (server clock) and how it ended. */
+export interface ActivityRecord {
+  type: string;
+  scheduledMs: number;
+  /** The start of the attempt that ended (or of the only one), when the history shows it. */
+  startedMs?: number;
+  closedMs?: number;
+  outcome: 'completed' | 'failed' | 'timed-out' | 'cancelled' | 'open';
+  /** The `ApplicationFailure.type` it failed with. */
+  failureType?: string;
 }
 
 export interface HistoryCost {
@@ -62,9 +80,17 @@ export interface KeyObservation {
   sepay: KeyHoldings;
 }
 
+/** A SePay job as the control API lists it: when it was accepted, for which code. */
+export type JobView = Pick<JobRecord, 'kind' | 'reference_code' | 'accepted_at' | 'status'>;
+
 export interface SequenceObservation {
   keys: KeyObservation[];
   stillOpen: StillOpen[];
+  /** SePay's account lists over the sequence (model.ts), oldest first. */
+  accounts: AccountChange[];
+  /** The deleting reconciliations the sequence ran, with what each deleted. */
+  reconciliations: ReconciliationRecord[];
+  jobs: JobView[];
 }
 
 function failureOf(error: unknown): RunFailure {
@@ -75,8 +101,17 @@ function failureOf(error: unknown): RunFailure {
 
 async function observeRun(real: RealSystem, key: KeyModel, record: RunRecord, histories: RunHistory[]): Promise<RunObservation> {
   const handle = real.invoices.handle(key.key, record.runId);
-  const status = (await handle.describe()).status.name;
-  const observation: RunObservation = { record, status, failedWorkflowTasks: [], history: { eventCount: 0, attempts: {} } };
+  const description = await handle.describe();
+  const status = description.status.name;
+  const observation: RunObservation = {
+    record,
+    status,
+    failedWorkflowTasks: [],
+    history: { eventCount: 0, attempts: {} },
+    startMs: description.startTime.getTime(),
+    ...(description.closeTime && { closeMs: description.closeTime.getTime() }),
+    activities: [],
+  };
   if (status === 'COMPLETED') observation.result = await handle.result();
   if (status === 'FAILED') observation.failure = await handle.result().then(() => undefined, failureOf);
   if (status !== 'RUNNING') {
@@ -89,6 +124,7 @@ async function observeRun(real: RealSystem, key: KeyModel, record: RunRecord, hi
   const { events } = history;
   histories.push({ workflowId: handle.workflowId, runId: record.runId, history });
   observation.history = historyCost(events ?? [], record);
+  observation.activities = activityTimeline(events ?? []);
   for (const event of events ?? []) {
     if (event.eventType !== EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED) continue;
     const { cause, failure } = event.workflowTaskFailedEventAttributes ?? {};
@@ -115,6 +151,55 @@ export function historyCost(events: temporal.api.history.v1.IHistoryEvent[], rec
   return { eventCount: events.length, attempts };
 }
 
+type Timestamp = { seconds?: { toString(): string } | number | null; nanos?: number | null } | null | undefined;
+
+const msOf = (time: Timestamp): number | undefined => (time ? Number(String(time.seconds ?? 0)) * 1000 + Math.floor((time.nanos ?? 0) / 1e6) : undefined);
+
+/** Every activity a history scheduled, by its Scheduled event, with its start, close and failure type. */
+export function activityTimeline(events: temporal.api.history.v1.IHistoryEvent[]): ActivityRecord[] {
+  const byScheduledId = new Map<string, ActivityRecord>();
+  const close = (scheduledEventId: unknown, event: temporal.api.history.v1.IHistoryEvent, outcome: ActivityRecord['outcome'], failureType?: string | null) => {
+    const activity = byScheduledId.get(String(scheduledEventId));
+    if (!activity) return;
+    activity.outcome = outcome;
+    activity.closedMs = msOf(event.eventTime);
+    if (failureType) activity.failureType = failureType;
+  };
+  for (const event of events) {
+    switch (event.eventType) {
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+        byScheduledId.set(String(event.eventId), {
+          type: event.activityTaskScheduledEventAttributes?.activityType?.name ?? '?',
+          scheduledMs: msOf(event.eventTime) ?? 0,
+          outcome: 'open',
+        });
+        break;
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED: {
+        const activity = byScheduledId.get(String(event.activityTaskStartedEventAttributes?.scheduledEventId));
+        if (activity) activity.startedMs = msOf(event.eventTime);
+        break;
+      }
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
+        close(event.activityTaskCompletedEventAttributes?.scheduledEventId, event, 'completed');
+        break;
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED: {
+        const attributes = event.activityTaskFailedEventAttributes;
+        close(attributes?.scheduledEventId, event, 'failed', attributes?.failure?.applicationFailureInfo?.type);
+        break;
+      }
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
+        close(event.activityTaskTimedOutEventAttributes?.scheduledEventId, event, 'timed-out');
+        break;
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED:
+        close(event.activityTaskCanceledEventAttributes?.scheduledEventId, event, 'cancelled');
+        break;
+      default:
+        break;
+    }
+  }
+  return [...byScheduledId.values()];
+}
+
 export async function observe(model: SequenceModel, real: RealSystem, stillOpen: StillOpen[]): Promise<SequenceObservation> {
   const holdings = new SepayHoldings(real.env.sim.baseUrl);
   const { invoices } = await real.env.sim.invoices();
@@ -131,5 +216,6 @@ export async function observe(model: SequenceModel, real: RealSystem, stillOpen:
     const error = replayed.get(run.record.runId);
     if (error) run.failedWorkflowTasks.push(`replay: ${error}`);
   }
-  return { keys, stillOpen };
+  const jobs = (await real.env.sim.jobs()).jobs.map(({ kind, reference_code, accepted_at, status }) => ({ kind, reference_code, accepted_at, status }));
+  return { keys, stillOpen, accounts: model.accounts, reconciliations: model.reconciliations, jobs };
 }

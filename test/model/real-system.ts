@@ -10,10 +10,12 @@ import type { InvoiceTestEnv } from '../support/invoice-test-env.js';
 export interface RealSystem {
   env: InvoiceTestEnv;
   invoices: InvoiceClient;
+  /** The model worker's extra environment (config.ts), kept across worker restarts. */
+  workerEnv: Record<string, string>;
 }
 
-export function realSystem(env: InvoiceTestEnv): RealSystem {
-  return { env, invoices: new InvoiceClient({ client: env.client, taskQueue: env.taskQueue }) };
+export function realSystem(env: InvoiceTestEnv, workerEnv: Record<string, string> = {}): RealSystem {
+  return { env, invoices: new InvoiceClient({ client: env.client, taskQueue: env.taskQueue }), workerEnv };
 }
 
 /**

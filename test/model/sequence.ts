@@ -8,11 +8,13 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { getInvoiceStatusQuery } from '../../contract/messages.js';
 import { uniqueKey, type InvoiceTestEnv } from '../support/invoice-test-env.js';
+import { ACCOUNT_LISTS, accountsDuring, listsActive } from './account-timeline.js';
 import { noteFiredFaults } from './environment-commands.js';
 import { violationsOf, type Violation } from './invariants.js';
 import { newSequenceModel, type SequenceModel } from './model.js';
 import { observe, type SequenceObservation } from './observe.js';
 import { realSystem, within, type RealSystem } from './real-system.js';
+import { finishReconciliation, RECONCILIATION_RESULT_MS } from './reconciliation-commands.js';
 import { settle } from './settle.js';
 
 type ModelCommand = fc.AsyncCommand<SequenceModel, RealSystem>;
@@ -41,12 +43,32 @@ function pathsReached(model: SequenceModel, observation: SequenceObservation): R
     if (run.history.attempts.awaitQuota) count('run waited for quota');
     count(`run ${run.result ? `completed ${run.result.outcome}` : `${run.status.toLowerCase()}${run.failure?.type ? ` ${run.failure.type}` : ''}`}`);
   }
+  for (const change of model.accounts.slice(1)) count(`accounts: ${change.name}`);
+  for (const reconciliation of model.reconciliations) {
+    count(`reconciliation ${reconciliation.outcome ?? 'not awaited'}`);
+    for (const outcome of Object.values(reconciliation.deletions ?? {})) count(`reconciliation orphan draft: ${outcome}`);
+  }
+  // Issued although SePay no longer listed its account or pair when the issue request came (SePay's docs say nothing of it).
+  for (const invoice of observation.keys.flatMap((key) => key.sepay.invoices)) {
+    if (invoice.status !== 'issued' || invoice.provider_account_id === undefined) continue;
+    const issueJob = observation.jobs.find((job) => job.kind === 'issue' && job.reference_code === invoice.reference_code);
+    if (!issueJob) continue;
+    const lists = accountsDuring(model.accounts, issueJob.accepted_at, issueJob.accepted_at);
+    if (!lists.every((list) => listsActive(list, invoice.provider_account_id!, invoice.template_code, invoice.series))) count('issue request accepted on an account or pair SePay no longer listed');
+  }
   return reached;
 }
 
 /** Terminates what the settle bound left open: the next sequence must start on a quiet worker. */
 async function closeLeftovers(model: SequenceModel, real: RealSystem): Promise<void> {
   await real.env.sim.clearFaults();
+  for (const { workflowId, outcome } of model.reconciliations) {
+    if (outcome === 'completed' || outcome === 'failed') continue;
+    await real.env.client.workflow
+      .getHandle(workflowId)
+      .terminate('model test: sequence over')
+      .catch(() => undefined);
+  }
   for (const { key } of model.keys) {
     await real.invoices
       .handle(key)
@@ -67,14 +89,27 @@ async function dump(dir: string, model: SequenceModel, real: RealSystem, command
   }
   await mkdir(dir, { recursive: true });
   const file = join(dir, `sequence-${Date.now()}.json`);
-  await writeFile(file, JSON.stringify({ commands, runs, invoices: (await real.env.sim.invoices()).invoices }, null, 1));
+  const { accounts, reconciliations } = model;
+  await writeFile(file, JSON.stringify({ commands, runs, invoices: (await real.env.sim.invoices()).invoices, jobs: (await real.env.sim.jobs()).jobs, accounts, reconciliations }, null, 1));
   console.log(`model-based test: the failing sequence's runs are in ${file}`);
 }
 
-export async function runSequence(env: InvoiceTestEnv, commands: Iterable<ModelCommand>, keyCount: number, settleMs: number, dumpDir?: string): Promise<SequenceOutcome> {
+export interface SequenceSettings {
+  keyCount: number;
+  settleMs: number;
+  dumpDir?: string;
+  /** The model worker's extra environment, for restarts (config.ts). */
+  workerEnv?: Record<string, string>;
+}
+
+export async function runSequence(env: InvoiceTestEnv, commands: Iterable<ModelCommand>, { keyCount, settleMs, dumpDir, workerEnv }: SequenceSettings): Promise<SequenceOutcome> {
   await env.sim.reset();
-  const model = newSequenceModel(Array.from({ length: keyCount }, (_, i) => uniqueKey(`model-k${i}`)));
-  const real = realSystem(env);
+  // The reset seeds SePay's accounts: the model's account timeline starts from them.
+  const model = newSequenceModel(
+    Array.from({ length: keyCount }, (_, i) => uniqueKey(`model-k${i}`)),
+    ACCOUNT_LISTS.seed(),
+  );
+  const real = realSystem(env, workerEnv);
   let opsRun = 0;
   // Counts through fast-check's own command wrappers, which must still see each run for shrinking.
   const counted = Array.from(commands, (command): ModelCommand => ({
@@ -87,6 +122,8 @@ export async function runSequence(env: InvoiceTestEnv, commands: Iterable<ModelC
   }));
   try {
     await fc.asyncModelRun(() => ({ model, real }), counted);
+    // Reconciliations started alongside the runs finish under the sequence's faults and accounts.
+    for (const reconciliation of model.reconciliations) await finishReconciliation(reconciliation, real, RECONCILIATION_RESULT_MS);
     // Before the settle phase clears them: which faults the sequence's runs actually met.
     await noteFiredFaults(model, real);
     const stillOpen = await settle(model, real, settleMs);

@@ -1,5 +1,5 @@
 /**
- * The end of a sequence: SePay healthy again (no faults, quota topped up and the open runs told),
+ * The end of a sequence: SePay healthy again (no faults, the seeded accounts back, quota topped up and the open runs told),
  * every waiting approval given, every key's latest run closed and no SePay job pending; a key whose
  * latest run ended without a result is re-run once with its last content, as an operator would.
  * Only then do the invariants say anything: a sequence cut off mid-flight proves nothing, and a run
@@ -7,6 +7,7 @@
  */
 import { WorkflowNotFoundError, type WorkflowExecutionStatusName } from '@temporalio/client';
 import { quotaToppedUpSignal } from '../../contract/messages.js';
+import { setAccounts } from './account-commands.js';
 import { CONTENTS } from './contents.js';
 import { signalQuotaToppedUp } from './environment-commands.js';
 import { recordIssue, type KeyModel, type SequenceModel } from './model.js';
@@ -88,6 +89,7 @@ async function untilQuiet(model: SequenceModel, real: RealSystem, boundMs: numbe
 /** Answers the runs still open after the bound (each is an I5 violation). */
 export async function settle(model: SequenceModel, real: RealSystem, boundMs: number): Promise<StillOpen[]> {
   await real.env.sim.clearFaults();
+  if (model.accounts.length > 1) await setAccounts(model, real, 'restore', 'restore (settle)');
   await real.env.sim.setJobChecks(1);
   if ((await real.env.sim.quota()) < SETTLE_QUOTA) await real.env.sim.setQuota(SETTLE_QUOTA);
   await signalQuotaToppedUp(model, real);
