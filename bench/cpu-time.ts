@@ -1,5 +1,5 @@
 /** CPU time of another process, for splitting a run's CPU between server, worker and bench. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Linux reports utime/stime in USER_HZ ticks, 100 a second on every architecture Node runs on. */
 const TICKS_PER_SECOND = 100;
@@ -21,4 +21,32 @@ export function processCpuMs(pid: number): number | undefined {
 export function ownCpuMs(): number {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
+}
+
+/** CPU milliseconds of each of `pids` and of every process below them (PostgreSQL's backends); undefined off Linux. */
+export function processTreesCpuMs(pids: readonly number[]): number | undefined {
+  const children = new Map<number, number[]>();
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return undefined;
+  }
+  for (const entry of entries) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // Gone since the listing.
+    }
+  }
+  let total = 0;
+  const pending = [...pids];
+  while (pending.length > 0) {
+    const pid = pending.pop()!;
+    total += processCpuMs(pid) ?? 0;
+    pending.push(...(children.get(pid) ?? []));
+  }
+  return total;
 }

@@ -1,5 +1,7 @@
 /**
- * What every bench run shares: a fresh in-memory Temporal dev server, the SePay simulator at zero
+ * What every bench run shares: a fresh Temporal server — the in-memory dev server, or with
+ * `--stack native` docker-compose.yml's topology run natively (PostgreSQL, one process per
+ * Temporal service: scripts/native-stack.ts) — the SePay simulator at zero
  * latency (a job answers Success at its first check), a client, and the workflow bundles, each built
  * once so a run's worker process starts without webpack. `close()` stops all of it.
  */
@@ -9,7 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { type DevServer, startDevServer } from '../scripts/dev-server.js';
+import { startDevServer } from '../scripts/dev-server.js';
+import { NativeStack } from '../scripts/native-stack.js';
 import { SimulatorControl } from '../simulator/control-client.js';
 import { type RunningSimulator, startSimulator } from '../simulator/server.js';
 import { simulatorWorkerEnv } from '../simulator/worker-env.js';
@@ -21,6 +24,7 @@ export const WORKFLOW_SOURCES = {
   invoice: WORKFLOWS_PATH,
   baseline: fileURLToPath(new URL('./baseline-workflow.ts', import.meta.url)),
   'baseline-validating': fileURLToPath(new URL('./baseline-validating-workflow.ts', import.meta.url)),
+  minimal: fileURLToPath(new URL('./minimal-workflow.ts', import.meta.url)),
 } as const;
 export type BundleName = keyof typeof WORKFLOW_SOURCES;
 
@@ -31,8 +35,22 @@ export interface StartWorkerOptions extends Omit<SpawnWorkerOptions, 'env' | 'bu
   sepayBaseUrl?: string;
 }
 
+/** Which Temporal the bench runs on: the CLI's dev server, or the compose topology run natively. */
+export type BenchStack = 'dev' | 'native';
+
+/** The Temporal server of a bench, whatever its shape. */
+export interface BenchServer {
+  address: string;
+  namespace: string;
+  /** Prometheus endpoints of every server process; their counters are summed. */
+  metricsUrls: string[];
+  /** Processes whose CPU (with their children's) is the server's. */
+  pids(): number[];
+}
+
 export interface BenchEnvironment {
-  server: DevServer;
+  stack: BenchStack;
+  server: BenchServer;
   client: Client;
   sim: SimulatorControl;
   /** The simulator's own address (the SePay API and its `/__sim/` control API). */
@@ -45,7 +63,25 @@ export interface BenchEnvironment {
 const BENCH_QUOTA = 1_000_000_000;
 const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
-export async function startBenchEnvironment(log: (line: string) => void): Promise<BenchEnvironment> {
+async function startServer(stack: BenchStack, log: (line: string) => void, cleanups: (() => Promise<void> | void)[]): Promise<BenchServer> {
+  if (stack === 'native') {
+    log('starting the compose topology natively (PostgreSQL, Temporal frontend/history/matching/worker processes)...');
+    const native = await NativeStack.start({ apps: false, ui: false, metrics: true, log });
+    cleanups.push(() => native.stop());
+    return {
+      address: native.temporalAddress,
+      namespace: native.namespace,
+      metricsUrls: native.metricsUrls,
+      pids: () => [...[...native.services.values()].map((service) => service.pid), native.postgres.pid],
+    };
+  }
+  log('starting a Temporal dev server (in memory)...');
+  const server = await startDevServer({ log });
+  cleanups.push(() => server.stop());
+  return { address: server.address, namespace: server.namespace, metricsUrls: [server.metricsUrl], pids: () => [server.pid] };
+}
+
+export async function startBenchEnvironment(log: (line: string) => void, stack: BenchStack = 'dev'): Promise<BenchEnvironment> {
   const cleanups: (() => Promise<void> | void)[] = [];
   let closing: Promise<void> | undefined;
   // Once, however many callers (the run's end, Ctrl-C) ask.
@@ -71,9 +107,8 @@ export async function startBenchEnvironment(log: (line: string) => void): Promis
       return built;
     };
 
-    log('starting a Temporal dev server (in memory) and the SePay simulator (zero latency)...');
-    const server = await startDevServer({ log });
-    cleanups.push(() => server.stop());
+    const server = await startServer(stack, log, cleanups);
+    log('starting the SePay simulator (zero latency)...');
     // Jobs settle only when checked, so every check is counted and none is skipped by a background settle.
     const simulator: RunningSimulator = await startSimulator({ port: 0, jobChecksUntilDone: 0, jobSettleMs: null, quota: BENCH_QUOTA });
     cleanups.push(() => simulator.close());
@@ -93,6 +128,7 @@ export async function startBenchEnvironment(log: (line: string) => void): Promis
     });
 
     return {
+      stack,
       server,
       client,
       sim: new SimulatorControl(simulator.baseUrl),

@@ -11,11 +11,12 @@ import type { InvoiceContent, IssueInvoiceInput } from '../contract/input.js';
 import type { IssueInvoiceResult } from '../contract/messages.js';
 import { workflowIdFor } from '../contract/reference-code.js';
 import type { BaselineInput, baselineWorkflow } from './baseline-workflow.js';
+import type { minimalSepayWorkflow } from './minimal-workflow.js';
 import type { BenchEnvironment, BundleName } from './environment.js';
 import { historyFigures, medianHistory, type HistoryFigures } from './history.js';
 import { driveLoad } from './load.js';
 import { counterDelta, readSettledServerCounters } from './server-metrics.js';
-import { ownCpuMs, processCpuMs } from './cpu-time.js';
+import { ownCpuMs, processTreesCpuMs } from './cpu-time.js';
 import type { WorkerKind, WorkerSettings } from './spawn-worker.js';
 import { percentile, perUnit } from './stats.js';
 
@@ -30,7 +31,7 @@ export interface RunSpec {
   concurrency: number;
   /** Baseline only: how many no-op activities each workflow runs, and which extras it adds. */
   baseline?: Omit<BaselineInput, 'invoiceInput'>;
-  /** Default: the invoice bundle for the invoice worker, the plain baseline for the baseline. */
+  /** Default: the bundle of the worker's kind (the plain baseline for the baseline). */
   bundle?: BundleName;
   /** The workflow's `options`; the simulator answers at once, so the production defaults never wait. */
   invoiceOptions?: IssueInvoiceInput['options'];
@@ -74,7 +75,7 @@ export async function measureRun(env: BenchEnvironment, spec: RunSpec): Promise<
   const taskQueue = `bench-${spec.label}-${runId}`;
   await env.sim.reset();
   await spec.prepareSimulator?.(env.sim);
-  const bundle = spec.bundle ?? (spec.kind === 'invoice' ? 'invoice' : 'baseline');
+  const bundle = spec.bundle ?? ({ invoice: 'invoice', baseline: 'baseline', minimal: 'minimal' } as const)[spec.kind];
   const worker = await env.startWorker({ kind: spec.kind, bundle, settings: spec.settings, taskQueue, cpuProfileDir: spec.cpuProfileDir });
   try {
     const invoices = new InvoiceClient({ client: env.client, taskQueue });
@@ -84,30 +85,32 @@ export async function measureRun(env: BenchEnvironment, spec: RunSpec): Promise<
         ? async (index: number) => (await invoices.issue(invoiceKey(index), sampleInvoice, spec.invoiceOptions)).handle
         : (index: number) => {
             const invoiceInput = validateIssueInput({ invoiceKey: invoiceKey(index), invoice: sampleInvoice, options: spec.invoiceOptions ?? {} });
-            return env.client.workflow.start<typeof baselineWorkflow>('baselineWorkflow', {
+            const common = {
               taskQueue,
               workflowId: workflowIdFor(invoiceKey(index)),
-              args: [{ activityCount: 0, ...spec.baseline, invoiceInput } satisfies BaselineInput],
               workflowIdConflictPolicy: 'USE_EXISTING',
               workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-            });
+            } as const;
+            return spec.kind === 'minimal'
+              ? env.client.workflow.start<typeof minimalSepayWorkflow>('minimalSepayWorkflow', { ...common, args: [{ invoiceInput }] })
+              : env.client.workflow.start<typeof baselineWorkflow>('baselineWorkflow', { ...common, args: [{ activityCount: 0, ...spec.baseline, invoiceInput } satisfies BaselineInput] });
           };
-    const before = await readSettledServerCounters(env.server.metricsUrl, env.server.namespace);
+    const before = await readSettledServerCounters(env.server.metricsUrls, env.server.namespace);
     const idle = await worker.usage();
-    const cpuBefore = { server: processCpuMs(env.server.pid), bench: ownCpuMs() };
+    const cpuBefore = { server: processTreesCpuMs(env.server.pids()), bench: ownCpuMs() };
     const load = await driveLoad({
       count: spec.invoices,
       concurrency: spec.concurrency,
       start,
-      checkResult: spec.kind === 'invoice' ? checkIssued : () => undefined,
+      checkResult: spec.kind === 'invoice' ? checkIssued : spec.kind === 'minimal' ? checkNumbered : () => undefined,
       onProgress: (done) => spec.log?.(`  ${spec.label}: ${done}/${spec.invoices}`),
     });
     const busy = await worker.usage();
-    const cpuAfter = { server: processCpuMs(env.server.pid), bench: ownCpuMs() };
+    const cpuAfter = { server: processTreesCpuMs(env.server.pids()), bench: ownCpuMs() };
     const serverCpuMs = cpuAfter.server === undefined || cpuBefore.server === undefined ? Number.NaN : cpuAfter.server - cpuBefore.server;
     // Stopped first, so the counters hold this run's requests only and are final once settled.
     await worker.stop();
-    const server = counterDelta(before, await readSettledServerCounters(env.server.metricsUrl, env.server.namespace));
+    const server = counterDelta(before, await readSettledServerCounters(env.server.metricsUrls, env.server.namespace));
     const sepay = await env.sim.stats();
     const sample = evenlySpaced(load.workflowIds, spec.historySample);
     const histories = await Promise.all(sample.map((workflowId) => historyFigures(env.client.workflow.getHandle(workflowId))));
@@ -140,6 +143,10 @@ export async function measureRun(env: BenchEnvironment, spec: RunSpec): Promise<
 function checkIssued(result: unknown): void {
   const outcome = (result as IssueInvoiceResult).outcome;
   if (outcome !== 'issued') throw new Error(`invoice ended "${outcome}", expected "issued"`);
+}
+
+function checkNumbered(result: unknown): void {
+  if (!(result as { invoiceNumber?: string }).invoiceNumber) throw new Error(`the minimal integration ended without an invoice number: ${JSON.stringify(result)}`);
 }
 
 function evenlySpaced<T>(items: readonly T[], count: number): T[] {

@@ -3,8 +3,9 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { DurationSchema } from '../contract/input.js';
 
-export const HELP = `Benchmark: issueInvoiceWorkflow against a bare workflow with as many no-op activities,
-on a fresh Temporal dev server, the SePay simulator at zero latency and one worker process.
+export const HELP = `Benchmark: issueInvoiceWorkflow against a bare workflow with as many no-op activities and
+against a minimal SePay integration (create, check, issue, check, detail), on a fresh Temporal
+server, the SePay simulator at zero latency and one worker process.
 
 Usage: npm run bench -- [options]
 
@@ -31,6 +32,8 @@ Usage: npm run bench -- [options]
   --breakdown-invoices N  invoices per run of the breakdown                     (default 200)
   --breakdown-runs N      rounds of the breakdown                               (default 2)
   --profile               write V8 CPU profiles of the first pair's workers to bench/results/
+  --stack dev|native      the Temporal server: the CLI's dev server in memory, or docker-compose.yml's
+                          topology run natively (PostgreSQL, one process per service)  (default dev)
   --quick                 a smoke run: 100 invoices, 1 pair, 20 waiting, 50 per sweep setting and variant,
                           goal burst 100, 4 lag invoices, 1 kill seed, 5 per Pending-checks run
   --help                  this text
@@ -67,6 +70,7 @@ const BenchOptionsSchema = z.object({
   skip: z.array(z.enum(SECTIONS)),
   goals: z.boolean(),
   profile: z.boolean(),
+  stack: z.enum(['dev', 'native']),
 });
 export type BenchOptions = z.output<typeof BenchOptionsSchema>;
 
@@ -122,6 +126,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
         goals: { type: 'boolean', default: false },
         skip: { type: 'string' },
         profile: { type: 'boolean', default: false },
+        stack: { type: 'string', default: 'dev' },
         quick: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -156,6 +161,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions | undefined {
     skip: [...(values.skip ? values.skip.split(',').map((section) => section.trim()) : []), ...(values.goals ? ['sweep'] : [])],
     goals: values.goals,
     profile: values.profile,
+    stack: values.stack,
   });
   if (!parsed.success) {
     // Field names back to the option names the user typed.

@@ -5,7 +5,8 @@
  * pair gives one ratio, so noise shared within a pair cancels.
  *
  * The baseline runs as many no-op activities as a real invoice history shows (a probe run counts
- * them), never a number written down here.
+ * them), never a number written down here. Each pair also runs the second baseline, the minimal
+ * SePay integration (bench/minimal-workflow.ts): ours against it is what our guarantees cost.
  */
 import type { BenchEnvironment } from './environment.js';
 import { measureRun, type RunResult } from './measure-run.js';
@@ -28,7 +29,7 @@ export interface PairedResult {
   /** No-op local activities, run first as the invoice workflow runs its validation and first step. */
   localActivitiesPerInvoice: number;
   probe: RunResult;
-  pairs: { ours: RunResult; baseline: RunResult }[];
+  pairs: { ours: RunResult; baseline: RunResult; minimal: RunResult }[];
 }
 
 /** Small enough to be quick, big enough to warm the server before the measured runs. */
@@ -65,15 +66,18 @@ export async function pairedRuns(env: BenchEnvironment, options: PairedOptions):
         cpuProfileDir,
         log,
       });
+    const minimal = () => measureRun(env, { kind: 'minimal', label: `pair${pair}-minimal`, settings, invoices, concurrency, historySample, log });
     if (pair % 2 === 1) {
       const o = await ours();
-      pairs.push({ ours: o, baseline: await baseline() });
-    } else {
       const b = await baseline();
-      pairs.push({ ours: await ours(), baseline: b });
+      pairs.push({ ours: o, baseline: b, minimal: await minimal() });
+    } else {
+      const m = await minimal();
+      const b = await baseline();
+      pairs.push({ ours: await ours(), baseline: b, minimal: m });
     }
     const last = pairs.at(-1)!;
-    log(`pair ${pair}/${options.runs}: ours ${last.ours.invoicesPerSecond.toFixed(1)}/s, baseline ${last.baseline.invoicesPerSecond.toFixed(1)}/s`);
+    log(`pair ${pair}/${options.runs}: ours ${last.ours.invoicesPerSecond.toFixed(1)}/s, baseline ${last.baseline.invoicesPerSecond.toFixed(1)}/s, minimal ${last.minimal.invoicesPerSecond.toFixed(1)}/s`);
   }
   return { activitiesPerInvoice, localActivitiesPerInvoice, probe, pairs };
 }

@@ -9,6 +9,7 @@ import type { SweepEntry } from './settings-sweep.js';
 import type { SlowSepayResult } from './slow-sepay.js';
 import type { WorkerSettings } from './spawn-worker.js';
 import type { ComparisonFigures } from './summary.js';
+import type { Spread } from './stats.js';
 import { formatTable, num, withSpread } from './table.js';
 import type { WaitingRssResult } from './waiting-rss.js';
 import type { RunResult } from './measure-run.js';
@@ -71,44 +72,55 @@ function describeSettings(s: WorkerSettings): string {
 }
 
 function formatComparison(c: ComparisonFigures, options: BenchOptions): string {
-  const { ours, baseline, ratio } = c;
+  const { ours, baseline, minimal, ratio, ratioToMinimal } = c;
   const title =
-    `OURS vs BASELINE: ${options.invoices} invoices per run, ${options.concurrency} in flight, ${options.runs} pair(s) run alternately; ` +
-    `the baseline runs ${c.localActivitiesPerInvoice} no-op local activities, then ${c.activitiesPerInvoice} no-op activities (counted from an invoice history)`;
+    `OURS vs BASELINES on the ${options.stack === 'native' ? 'compose topology run natively (PostgreSQL, one process per Temporal service)' : 'dev server'}: ` +
+    `${options.invoices} invoices per run, ${options.concurrency} in flight, ${options.runs} round(s) run alternately; ` +
+    `the baseline runs ${c.localActivitiesPerInvoice} no-op local activities, then ${c.activitiesPerInvoice} no-op activities (counted from an invoice history); ` +
+    'the minimal integration makes only create, check, issue, check, detail (one activity each)';
+  const row = (label: string, pick: (side: typeof ours) => Spread, digits: number, ratios?: (r: typeof ratio) => Spread) => [
+    label,
+    withSpread(pick(ours), digits),
+    withSpread(pick(baseline), digits),
+    withSpread(pick(minimal), digits),
+    ratios ? withSpread(ratios(ratio), 2) : '',
+    ratios ? withSpread(ratios(ratioToMinimal), 2) : '',
+  ];
   const speed = formatTable(
-    ['', 'ours', 'baseline', 'ours ÷ baseline'],
+    ['', 'ours', 'baseline', 'minimal', 'ours ÷ baseline', 'ours ÷ minimal'],
     [
-      ['invoices per second', withSpread(ours.invoicesPerSecond), withSpread(baseline.invoicesPerSecond), withSpread(ratio.invoicesPerSecond, 2)],
-      ['latency p50 (ms)', withSpread(ours.latencyP50Ms, 0), withSpread(baseline.latencyP50Ms, 0), withSpread(ratio.latencyP50, 2)],
-      ['latency p95 (ms)', withSpread(ours.latencyP95Ms, 0), withSpread(baseline.latencyP95Ms, 0), withSpread(ratio.latencyP95, 2)],
-      ['latency p99 (ms)', withSpread(ours.latencyP99Ms, 0), withSpread(baseline.latencyP99Ms, 0), withSpread(ratio.latencyP99, 2)],
-      ['worker RSS idle (MiB)', withSpread(ours.idleRssMiB, 0), withSpread(baseline.idleRssMiB, 0), ''],
-      ['worker RSS peak (MiB)', withSpread(ours.peakRssMiB, 0), withSpread(baseline.peakRssMiB, 0), ''],
-      ['CPU ms per invoice: worker', withSpread(ours.cpuMsPerInvoice.worker, 1), withSpread(baseline.cpuMsPerInvoice.worker, 1), ''],
-      ['CPU ms per invoice: server', withSpread(ours.cpuMsPerInvoice.server, 1), withSpread(baseline.cpuMsPerInvoice.server, 1), ''],
-      ['CPU ms per invoice: client+simulator', withSpread(ours.cpuMsPerInvoice.bench, 1), withSpread(baseline.cpuMsPerInvoice.bench, 1), ''],
+      row('invoices per second', (s) => s.invoicesPerSecond, 1, (r) => r.invoicesPerSecond),
+      row('latency p50 (ms)', (s) => s.latencyP50Ms, 0, (r) => r.latencyP50),
+      row('latency p95 (ms)', (s) => s.latencyP95Ms, 0, (r) => r.latencyP95),
+      row('latency p99 (ms)', (s) => s.latencyP99Ms, 0, (r) => r.latencyP99),
+      row('worker RSS idle (MiB)', (s) => s.idleRssMiB, 0),
+      row('worker RSS peak (MiB)', (s) => s.peakRssMiB, 0),
+      row('CPU ms per invoice: worker', (s) => s.cpuMsPerInvoice.worker, 1),
+      row('CPU ms per invoice: server', (s) => s.cpuMsPerInvoice.server, 1),
+      row('CPU ms per invoice: client+simulator', (s) => s.cpuMsPerInvoice.bench, 1),
     ],
   );
   const endpoints = Object.keys(SEPAY_MINIMUM_PER_INVOICE);
-  const extra = Object.keys(ours.sepayCallsPerInvoice).filter((e) => !endpoints.includes(e));
+  const extra = [...new Set([...Object.keys(ours.sepayCallsPerInvoice), ...Object.keys(minimal.sepayCallsPerInvoice)])].filter((e) => !endpoints.includes(e));
   const sepayRows = [...endpoints, ...extra].map((endpoint) => [
     endpoint,
     num(ours.sepayCallsPerInvoice[endpoint] ?? 0),
+    num(minimal.sepayCallsPerInvoice[endpoint] ?? 0),
     String(SEPAY_MINIMUM_PER_INVOICE[endpoint]?.calls ?? 0),
     SEPAY_MINIMUM_PER_INVOICE[endpoint]?.why ?? '',
   ]);
   const minimum = Object.values(SEPAY_MINIMUM_PER_INVOICE).reduce((sum, { calls }) => sum + calls, 0);
-  sepayRows.push(['total', num(total(ours.sepayCallsPerInvoice)), String(minimum), '']);
-  const sepay = formatTable(['SePay calls per invoice', 'ours', 'minimum', 'why the minimum'], sepayRows);
+  sepayRows.push(['total', num(total(ours.sepayCallsPerInvoice)), num(total(minimal.sepayCallsPerInvoice)), String(minimum), '']);
+  const sepay = formatTable(['SePay calls per invoice', 'ours', 'minimal', 'minimum', 'why the minimum'], sepayRows);
 
   const temporalRows = [
-    ...historyRows(ours.history, baseline.history),
-    ['server actions (≈ Cloud Actions)', num(total(ours.serverActionsPerInvoice)), num(total(baseline.serverActionsPerInvoice))],
-    ...keyRows(ours.serverActionsPerInvoice, baseline.serverActionsPerInvoice, '  '),
-    ['frontend requests', num(total(ours.serverRequestsPerInvoice)), num(total(baseline.serverRequestsPerInvoice))],
-    ...keyRows(ours.serverRequestsPerInvoice, baseline.serverRequestsPerInvoice, '  '),
+    ...historyRows(ours.history, baseline.history, minimal.history),
+    ['server actions (≈ Cloud Actions)', num(total(ours.serverActionsPerInvoice)), num(total(baseline.serverActionsPerInvoice)), num(total(minimal.serverActionsPerInvoice))],
+    ...keyRows(ours.serverActionsPerInvoice, baseline.serverActionsPerInvoice, '  ', minimal.serverActionsPerInvoice),
+    ['frontend requests', num(total(ours.serverRequestsPerInvoice)), num(total(baseline.serverRequestsPerInvoice)), num(total(minimal.serverRequestsPerInvoice))],
+    ...keyRows(ours.serverRequestsPerInvoice, baseline.serverRequestsPerInvoice, '  ', minimal.serverRequestsPerInvoice),
   ];
-  const temporal = formatTable(['Temporal per invoice', 'ours', 'baseline'], temporalRows);
+  const temporal = formatTable(['Temporal per invoice', 'ours', 'baseline', 'minimal'], temporalRows);
   return [title, speed, sepay, temporal].join('\n\n');
 }
 
@@ -116,8 +128,9 @@ function total(counts: Record<string, number>): number {
   return Object.values(counts).reduce((sum, n) => sum + n, 0);
 }
 
-function historyRows(a: HistoryFigures, b: HistoryFigures): string[][] {
-  const row = (label: string, key: keyof HistoryFigures) => [label, num(a[key]), num(b[key])];
+/** One row per history figure, a column per side given. */
+function historyRows(...sides: HistoryFigures[]): string[][] {
+  const row = (label: string, key: keyof HistoryFigures) => [label, ...sides.map((side) => num(side[key]))];
   return [
     row('history events', 'events'),
     row('history size (bytes)', 'bytes'),
@@ -129,9 +142,10 @@ function historyRows(a: HistoryFigures, b: HistoryFigures): string[][] {
   ];
 }
 
-function keyRows(a: Record<string, number>, b: Record<string, number>, indent: string): string[][] {
-  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-  return keys.map((key) => [`${indent}${key}`, num(a[key] ?? 0), num(b[key] ?? 0)]);
+function keyRows(a: Record<string, number>, b: Record<string, number>, indent: string, c?: Record<string, number>): string[][] {
+  const sides = c ? [a, b, c] : [a, b];
+  const keys = [...new Set(sides.flatMap((side) => Object.keys(side)))].sort();
+  return keys.map((key) => [`${indent}${key}`, ...sides.map((side) => num(side[key] ?? 0))]);
 }
 
 function formatSlowSepay({ pendingChecks, polling, instant, slow }: SlowSepayResult): string {

@@ -53,7 +53,7 @@ const began = performance.now();
 const skip = new Set(options.skip);
 const goals: GoalScenarios = {};
 
-const env = await startBenchEnvironment(log);
+const env = await startBenchEnvironment(log, options.stack);
 let interrupted = false;
 const interrupt = () => {
   interrupted = true;
@@ -70,7 +70,7 @@ try {
   if (!skip.has('comparison')) {
     const cpuProfileDir = options.profile ? `${RESULTS_DIR}${stamp}-profiles.tmp` : undefined;
     const paired = await pairedRuns(env, { ...options, settings, cpuProfileDir, log });
-    report.comparison = { ...compare(paired), runs: [paired.probe, ...paired.pairs.flatMap((p) => [p.ours, p.baseline])] };
+    report.comparison = { ...compare(paired), runs: [paired.probe, ...paired.pairs.flatMap((p) => [p.ours, p.baseline, p.minimal])] };
     if (cpuProfileDir) log(`CPU profiles of the first pair's workers: ${cpuProfileDir}`);
   }
   if (!skip.has('slow')) {

@@ -17,11 +17,17 @@ const REPORT_INTERVAL_MS = 1_200;
 const SAMPLE = /^(\w+)\{([^}]*)\}\s+(\S+)$/;
 const LABEL = /(\w+)="((?:[^"\\]|\\.)*)"/g;
 
-export async function readServerCounters(metricsUrl: string, namespace: string): Promise<ServerCounters> {
-  const response = await fetch(metricsUrl);
-  if (!response.ok) throw new Error(`dev server metrics ${metricsUrl} answered ${response.status}`);
+/** Summed over the server's processes (one on the dev server, one per service on a cluster). */
+export async function readServerCounters(metricsUrls: readonly string[], namespace: string): Promise<ServerCounters> {
+  const texts = await Promise.all(
+    metricsUrls.map(async (url) => {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`server metrics ${url} answered ${response.status}`);
+      return response.text();
+    }),
+  );
   const counters: ServerCounters = { requests: {}, actions: {} };
-  for (const line of (await response.text()).split('\n')) {
+  for (const line of texts.join('\n').split('\n')) {
     const sample = SAMPLE.exec(line);
     if (!sample) continue;
     const [, name, labelText, value] = sample;
@@ -37,11 +43,11 @@ export async function readServerCounters(metricsUrl: string, namespace: string):
 }
 
 /** The server reports its metrics about once a second: read until two reads a report apart agree. */
-export async function readSettledServerCounters(metricsUrl: string, namespace: string): Promise<ServerCounters> {
-  let previous = await readServerCounters(metricsUrl, namespace);
+export async function readSettledServerCounters(metricsUrls: readonly string[], namespace: string): Promise<ServerCounters> {
+  let previous = await readServerCounters(metricsUrls, namespace);
   for (let attempt = 0; attempt < 10; attempt++) {
     await new Promise((resolve) => setTimeout(resolve, REPORT_INTERVAL_MS));
-    const current = await readServerCounters(metricsUrl, namespace);
+    const current = await readServerCounters(metricsUrls, namespace);
     if (JSON.stringify(current) === JSON.stringify(previous)) return current;
     previous = current;
   }

@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { ParentMessage, WorkerUsage, WorkerMessage } from './worker-messages.js';
 
-export type WorkerKind = 'invoice' | 'baseline';
+export type WorkerKind = 'invoice' | 'baseline' | 'minimal';
 
 /** The `worker/config.ts` settings a bench run varies. */
 export interface WorkerSettings {

@@ -26,8 +26,12 @@ export interface ComparisonFigures {
   localActivitiesPerInvoice: number;
   ours: SideFigures;
   baseline: SideFigures;
+  /** The second baseline: the minimal SePay integration (create, check, issue, check, detail). */
+  minimal: SideFigures;
   /** ours ÷ baseline, per pair: below 1 for throughput means slower, above 1 for latency means slower. */
-  ratio: { invoicesPerSecond: Spread; latencyP50: Spread; latencyP95: Spread; latencyP99: Spread };
+  ratio: Ratios;
+  /** ours ÷ minimal, per pair: what our guarantees cost over a hand-rolled integration. */
+  ratioToMinimal: Ratios;
 }
 
 const MiB = 1024 * 1024;
@@ -52,18 +56,30 @@ export function sideFigures(runs: readonly RunResult[]): SideFigures {
   };
 }
 
+export interface Ratios {
+  invoicesPerSecond: Spread;
+  latencyP50: Spread;
+  latencyP95: Spread;
+  latencyP99: Spread;
+}
+
 export function compare({ activitiesPerInvoice, localActivitiesPerInvoice, pairs }: PairedResult): ComparisonFigures {
-  const ratio = (pick: (run: RunResult) => number) => spread(pairs.map(({ ours, baseline }) => pick(ours) / pick(baseline)));
+  const ratios = (other: (pair: PairedResult['pairs'][number]) => RunResult): Ratios => {
+    const ratio = (pick: (run: RunResult) => number) => spread(pairs.map((pair) => pick(pair.ours) / pick(other(pair))));
+    return {
+      invoicesPerSecond: ratio((r) => r.invoicesPerSecond),
+      latencyP50: ratio((r) => r.latencyMs.p50),
+      latencyP95: ratio((r) => r.latencyMs.p95),
+      latencyP99: ratio((r) => r.latencyMs.p99),
+    };
+  };
   return {
     activitiesPerInvoice,
     localActivitiesPerInvoice,
     ours: sideFigures(pairs.map((p) => p.ours)),
     baseline: sideFigures(pairs.map((p) => p.baseline)),
-    ratio: {
-      invoicesPerSecond: ratio((r) => r.invoicesPerSecond),
-      latencyP50: ratio((r) => r.latencyMs.p50),
-      latencyP95: ratio((r) => r.latencyMs.p95),
-      latencyP99: ratio((r) => r.latencyMs.p99),
-    },
+    minimal: sideFigures(pairs.map((p) => p.minimal)),
+    ratio: ratios((pair) => pair.baseline),
+    ratioToMinimal: ratios((pair) => pair.minimal),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * A benchmark worker in its own process, so its memory is measured alone: the invoice worker built
- * exactly as `npm run worker` builds it, or the baseline worker with the same settings. Settings come
+ * exactly as `npm run worker` builds it, or a baseline worker (no-op activities, or the minimal SePay
+ * integration of bench/minimal-activities.ts) with the same settings. Settings come
  * from the same environment variables (`worker/config.ts`), the Temporal connection from TEMPORAL_*,
  * the workflow code from the prebuilt bundle at WORKFLOW_BUNDLE_PATH.
  *
@@ -11,11 +12,13 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { loadWorkerConfig } from '../worker/config.js';
 import { temporalConnectConfig } from '../client/temporal-connection.js';
 import { createInvoiceWorker } from '../worker/create-worker.js';
+import { SepayClient } from '../sepay/client.js';
 import { baselineActivities } from './baseline-activities.js';
+import { createMinimalActivities } from './minimal-activities.js';
 import type { ParentMessage, WorkerMessage } from './worker-messages.js';
 
 const kind = process.env.BENCH_WORKER_KIND;
-if (kind !== 'invoice' && kind !== 'baseline') throw new Error(`BENCH_WORKER_KIND must be "invoice" or "baseline", got "${kind}"`);
+if (kind !== 'invoice' && kind !== 'baseline' && kind !== 'minimal') throw new Error(`BENCH_WORKER_KIND must be "invoice", "baseline" or "minimal", got "${kind}"`);
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const send = (message: WorkerMessage) => process.send?.(message);
@@ -31,7 +34,11 @@ const worker =
         connection,
         namespace,
         taskQueue: config.taskQueue,
-        activities: baselineActivities,
+        // The minimal integration calls SePay with the worker's own settings; the baseline calls nothing.
+        activities:
+          kind === 'minimal'
+            ? createMinimalActivities(new SepayClient({ environment: config.sepay.environment, timeoutMs: config.sepay.timeoutMs, clientId: config.sepay.clientId, clientSecret: config.sepay.clientSecret }))
+            : baselineActivities,
         workflowBundle: { codePath: config.workflowBundlePath },
         maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
         maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflowTasks,

@@ -44,6 +44,11 @@ export interface NativeStackOptions {
   simulatorArgs?: string[];
   /** `npm run build` first (default); off when dist/ is known to be fresh. */
   build?: boolean;
+  /**
+   * The application side (default on): the simulator, the codec server and the invoice workers.
+   * Off, only PostgreSQL, Temporal and its jobs (and the UI) run: the bench brings its own.
+   */
+  apps?: boolean;
   /** The Web UI server (default on). */
   ui?: boolean;
   /** A Prometheus endpoint per Temporal service process (for the bench's counters). */
@@ -256,7 +261,8 @@ export class NativeStack {
     const step = (what: string) => this.log(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${what}`);
     step('building the Temporal server, its SQL tool and the Web UI server (cached after the first time)...');
     this.build = await ensureTemporalServer(this.log);
-    if (this.options.build !== false) {
+    const apps = this.options.apps !== false;
+    if (apps && this.options.build !== false) {
       step('npm run build (the workers, the codec server and the simulator run compiled, as in the image)...');
       await runJob('npm run build', 'npm', ['run', '--silent', 'build'], { ...process.env, FORCE_COLOR: '0' }, 300_000);
     }
@@ -273,9 +279,9 @@ export class NativeStack {
     await Promise.all(TEMPORAL_SERVICES.filter((name) => name !== 'frontend').map((name) => this.startService(name)));
     step('namespace job (deploy/temporal/setup-namespace.sh)...');
     await this.runNamespaceJob();
-    step('SePay simulator, codec server' + (this.options.ui === false ? '' : `, Web UI ${this.build.uiVersion}`) + '...');
-    await Promise.all([this.startSimulator(), this.startCodecServer(), this.options.ui === false ? undefined : this.startUi()]);
-    const replicas = this.options.workers ?? service(this.compose, 'worker').deploy?.replicas ?? 1;
+    step([apps && 'SePay simulator, codec server', this.options.ui !== false && `Web UI ${this.build.uiVersion}`].filter(Boolean).join(', ') + '...');
+    await Promise.all([apps && this.startSimulator(), apps && this.startCodecServer(), this.options.ui !== false && this.startUi()]);
+    const replicas = apps ? (this.options.workers ?? service(this.compose, 'worker').deploy?.replicas ?? 1) : 0;
     step(`${replicas} invoice workers (node dist/worker/main.js)...`);
     await Promise.all(Array.from({ length: replicas }, () => this.startWorker()));
     writeFileSync(this.clientEnvFile, Object.entries(this.clientEnv).map(([name, value]) => `export ${name}='${value}'\n`).join(''), { mode: 0o600 });

@@ -22,7 +22,9 @@ export interface OutageError {
 
 export function outageErrorOf(error: unknown): OutageError {
   const grpc = error instanceof ServiceError ? error.cause : error;
-  return { atMs: Date.now(), code: isGrpcServiceError(grpc) ? grpc.code : -1, message: error instanceof Error ? error.message : String(error) };
+  const message = error instanceof Error ? error.message : String(error);
+  // The SDK's message names the call; the server's (or the channel's) reason is in the cause.
+  return { atMs: Date.now(), code: isGrpcServiceError(grpc) ? grpc.code : -1, message: isGrpcServiceError(grpc) && grpc !== error ? `${message}: ${grpc.details}` : message };
 }
 
 /** `call`, retried while the server is unreachable; `onOutage` hears of each error retried. */
