@@ -35,7 +35,7 @@ import {
   WaitForStageCommand,
   WorkflowCancelCommand,
 } from './run-commands.js';
-import { ReconcileCommand } from './reconciliation-commands.js';
+import { ReconcileAndRerunCommand, ReconcileCommand } from './reconciliation-commands.js';
 import { FORGED_FAILURES, ForgeFailureCommand, MALFORMED_MESSAGES, MalformedMessageCommand, type ForgedFailureType, type MalformedMessageName } from './temporal-access-commands.js';
 
 export interface SequenceShape {
@@ -103,7 +103,14 @@ export function commandSequences({ keyCount, maxOps, simulatorModes, replayPath 
     // Slow jobs keep a run mid-step long enough for a termination or a cancel to land there.
     [fc.constantFrom(0, 1, 3, 10, 10, 30).map((checks) => new JobSpeedCommand(checks)), 3],
     // An operator deletes orphan drafts while runs of the keys are open, starting or just ended.
-    [fc.boolean().map((waitForIt) => new ReconcileCommand(waitForIt)), 2],
+    [fc.boolean().map((waitForIt) => new ReconcileCommand(waitForIt)), 1],
+    // ...and the race of issue #18: a stopped key's draft is an orphan while the key is run again.
+    [
+      fc
+        .tuple(keyIndex, fc.integer({ min: 0, max: 400 }), fc.constantFrom(...CONTENT_NAMES), runOptions)
+        .map(([k, delayMs, content, options]) => new ReconcileAndRerunCommand(k, delayMs, content, options)),
+      2,
+    ],
     // SePay's accounts change under the worker's kept answers, and come back.
     [fc.constantFrom(...ACCOUNT_CHANGES).map((change) => new AccountChangeCommand(change)), 2],
     [fc.constant(new AccountChangeCommand('restore')), 2],

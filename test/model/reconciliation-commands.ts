@@ -10,9 +10,12 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type fc from 'fast-check';
 import type { ReconciliationInput } from '../../workflows/reconciliation-input.js';
 import type { ReconciliationResult } from '../../workflows/reconciliation-report.js';
-import type { ReconciliationRecord, SequenceModel } from './model.js';
+import { fastPolling } from '../support/invoice-test-env.js';
+import type { ContentName } from './contents.js';
+import type { ReconciliationRecord, RunOptions, SequenceModel } from './model.js';
 import { activityTimeline } from './observe.js';
 import { within, type RealSystem } from './real-system.js';
+import { IssueCommand, KeyCommand, TerminateCommand, WaitForStageCommand } from './run-commands.js';
 
 type ModelCommand = fc.AsyncCommand<SequenceModel, RealSystem>;
 
@@ -20,6 +23,21 @@ type ModelCommand = fc.AsyncCommand<SequenceModel, RealSystem>;
 export const RECONCILE_AGE_HOURS = 0.0001;
 /** How long a reconciliation of a few invoices may take on a busy machine before it counts as unfinished. */
 export const RECONCILIATION_RESULT_MS = 15_000;
+
+/** Starts a deleting reconciliation on the model's task queue and records it. */
+async function startReconciliation(model: SequenceModel, real: RealSystem): Promise<ReconciliationRecord> {
+  const workflowId = `model-reconciliation-${randomUUID()}`;
+  const input: ReconciliationInput = {
+    deleteOrphanDrafts: true,
+    dryRun: false,
+    draftAgeThresholdHours: RECONCILE_AGE_HOURS,
+    requestedAt: new Date().toISOString(),
+  };
+  const record: ReconciliationRecord = { workflowId, startedAt: Date.now() };
+  await real.env.client.workflow.start('reconciliationWorkflow', { taskQueue: real.env.taskQueue, workflowId, args: [input] });
+  model.reconciliations.push(record);
+  return record;
+}
 
 export class ReconcileCommand implements ModelCommand {
   constructor(readonly waitForIt: boolean) {}
@@ -29,21 +47,57 @@ export class ReconcileCommand implements ModelCommand {
   }
 
   async run(model: SequenceModel, real: RealSystem): Promise<void> {
-    const workflowId = `model-reconciliation-${randomUUID()}`;
-    const input: ReconciliationInput = {
-      deleteOrphanDrafts: true,
-      dryRun: false,
-      draftAgeThresholdHours: RECONCILE_AGE_HOURS,
-      requestedAt: new Date().toISOString(),
-    };
-    const record: ReconciliationRecord = { workflowId, startedAt: Date.now() };
-    await real.env.client.workflow.start('reconciliationWorkflow', { taskQueue: real.env.taskQueue, workflowId, args: [input] });
-    model.reconciliations.push(record);
+    const record = await startReconciliation(model, real);
     if (this.waitForIt) await finishReconciliation(record, real, RECONCILIATION_RESULT_MS);
   }
 
   toString(): string {
     return `reconcile(${this.waitForIt ? 'wait for it' : 'alongside'})`;
+  }
+}
+
+/** The run that leaves the orphan: a draft waiting for an approval that never comes. */
+const ORPHAN_MAKER: RunOptions = { mode: 'draft-then-issue', approval: 'manual', ...fastPolling, pollFastPhase: '1s' };
+
+/**
+ * The operator's race of issue #18: a key's run waiting for approval is terminated (its draft an
+ * orphan; a run is started for it when the key has none open), a deleting reconciliation starts,
+ * and `delayMs` later the key is run again with `content` and `options`, so the re-run starts
+ * while the reconciliation reads, re-checks or deletes that draft.
+ */
+export class ReconcileAndRerunCommand extends KeyCommand {
+  constructor(
+    keyIndex: number,
+    readonly delayMs: number,
+    readonly content: ContentName,
+    readonly options: RunOptions,
+  ) {
+    super(keyIndex);
+  }
+
+  override check(): boolean {
+    return true;
+  }
+
+  async run(model: SequenceModel, real: RealSystem): Promise<void> {
+    const key = this.keyOf(model);
+    const open = await real.invoices
+      .handle(key.key)
+      .describe()
+      .then((description) => description.status.name === 'RUNNING')
+      .catch(() => false);
+    if (!open) await new IssueCommand(this.keyIndex, this.content, ORPHAN_MAKER).run(model, real);
+    await new WaitForStageCommand(this.keyIndex, 'awaiting-approval').run(model, real);
+    await new TerminateCommand(this.keyIndex).run(model, real);
+    const record = await startReconciliation(model, real);
+    await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    await new IssueCommand(this.keyIndex, this.content, this.options).run(model, real);
+    await finishReconciliation(record, real, RECONCILIATION_RESULT_MS);
+  }
+
+  toString(): string {
+    const { pollInitialInterval: _initial, pollMaximumInterval: _maximum, pollFastPhase: _fast, ...chosen } = this.options;
+    return `reconcileAndRerun(k${this.keyIndex}, after ${this.delayMs}ms, ${this.content}, ${JSON.stringify(chosen)})`;
   }
 }
 
