@@ -145,6 +145,8 @@ class InvoiceSteps {
   /** Where the invoice goes, as the first step resolved and checked it at SePay. */
   #account: ResolvedAccount | undefined;
   #earlierCreateFollowed = false;
+  /** SePay answered this run's latest create request: what follows is its job, not a refusal of the request. */
+  #createAccepted = false;
   /** A create whose answer never came left nothing visible when the run failed: its failure names the code. */
   #draftMayAppear = false;
 
@@ -319,9 +321,12 @@ class InvoiceSteps {
       try {
         created = await this.create(true);
       } catch (error) {
-        // Whoever sent a quota failure, waiting and sending the same code again is safe: SePay's 409 finds any draft.
+        // A refused create request: whoever sent the quota failure, waiting and sending the same code
+        // again is safe (SePay's 409 finds any draft). Once SePay accepted the create, its job's
+        // answer decides, never a failure: the job may have failed and taken the code.
+        const step = this.#createAccepted ? 'await' : 'create';
         const answer = typedFailure(error, FailureType.SepayQuotaExceeded) ? 'refused-quota' : 'failure';
-        if (decide('before', 'create', answer).action !== 'await-quota-same-code') throw error;
+        if (decide('before', step, answer).action !== 'await-quota-same-code') throw error;
         this.run.noteError(error);
         await this.awaitQuota();
         continue;
@@ -389,6 +394,7 @@ class InvoiceSteps {
     this.run.sendingCreate();
     if (!isDraft) this.run.sendingIssue();
     if (!this.trustsFailureDetails()) this.#draftMayExist = isDraft;
+    this.#createAccepted = false;
     const creationTimeoutMs = msToNumber(this.input.options.creationTimeout);
     // A create request is never abandoned half-way: its outcome decides what compensation does.
     const created = await CancellationScope.nonCancellable(() =>
@@ -409,6 +415,7 @@ class InvoiceSteps {
       }),
     );
     this.#draftMayExist = isDraft;
+    this.#createAccepted = true;
     if (created.spent) {
       this.#draftMayExist = false;
       this.run.markSpent();

@@ -167,6 +167,26 @@ describe('failures anyone can send', () => {
     expect(await invoicesOf(key)).toHaveLength(0);
   });
 
+  it('a SepayQuotaExceeded forged on awaitCreation while SePay fails the job for quota: the code is not sent again, the run ends, a re-run issues (model soak, I5)', async () => {
+    const key = uniqueKey('forged-await');
+    // The create job stays Pending until released, then fails for quota (the code stays taken).
+    await env.sim.setJobChecks(1_000_000, null);
+    await env.sim.addFault({ endpoint: 'create', kind: 'job-fail', message: QUOTA_JOB_MESSAGE, times: 1 });
+    const handle = await env.start(key);
+    const activityId = await pendingActivityId(handle, 'awaitCreation');
+    await env.client.activity.fail(
+      { workflowId: workflowIdFor(key), runId: handle.firstExecutionRunId, activityId },
+      ApplicationFailure.create({ type: FailureType.SepayQuotaExceeded, message: 'forged', nonRetryable: true }),
+    );
+    await env.sim.setJobChecks(0, 100);
+    // Not a refusal of the create request: compensation follows the job (failed, nothing to delete).
+    const failure = await failureOf(handle.result());
+    expect(failure.type).toBe(FailureType.SepayQuotaExceeded);
+    expect((await env.sim.invoices()).invoices.find((invoice) => invoice.reference_code === key)).toMatchObject({ status: 'failed', create_requests: 1 });
+    const rerun = await (await env.start(key)).result();
+    expect(rerun).toMatchObject({ outcome: 'issued', invoice: { referenceCode: `${key}~2` } });
+  });
+
   it('a fake terminated run whose memo claims the issue was requested: a manual re-run still waits for approval', async () => {
     const key = uniqueKey('fake-memo');
     const first = await env.start(key, { approval: 'manual' });
