@@ -10,7 +10,10 @@
  * Needs PostgreSQL (initdb, postgres) and Go on PATH; skipped with a message otherwise.
  * PRODUCTION_SEED=<n> replays a plan, PRODUCTION_INVOICES=<n> sizes it.
  */
+import { execFile } from 'node:child_process';
 import { randomInt } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -231,6 +234,17 @@ describe.skipIf(missing.length > 0)('the compose topology run natively, through 
     expect(await http.result(updated)).toMatchObject({ outcome: 'cancelled' });
     expect(await http.result(signalled)).toMatchObject({ outcome: 'cancelled' });
     expect(await http.describe(approved)).toMatchObject({ workflowExecutionInfo: { status: 'WORKFLOW_EXECUTION_STATUS_COMPLETED' } });
+  });
+
+  it("runs the server as configured: the deploy dynamic config validates, and the compose environment's settings are taken", async () => {
+    const dynamicConfig = fileURLToPath(new URL('../../deploy/temporal/dynamicconfig.yaml', import.meta.url));
+    await expect(promisify(execFile)(stack.build.server, ['validate-dynamic-config', dynamicConfig])).resolves.toBeDefined();
+    // The frontend applies the visibility limit; its start-up lines are still in its kept output.
+    const frontend = stack.services.get('frontend')!.output();
+    expect(frontend).toMatch(/"msg":"Build info\."/);
+    expect(frontend).toMatch(/dynamic config changed for the key: frontend\.namespacerps\.visibility/);
+    // TEMPORAL_ALLOW_NO_AUTH from docker-compose.yml: no warning that a future version refuses to start.
+    expect(frontend).not.toMatch(/allow-no-auth` not detected/);
   });
 
   it('serves the Web UI, which lists the invoices by search attribute', async () => {
