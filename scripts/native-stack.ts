@@ -284,7 +284,9 @@ export class NativeStack {
     const replicas = apps ? (this.options.workers ?? service(this.compose, 'worker').deploy?.replicas ?? 1) : 0;
     step(`${replicas} invoice workers (node dist/worker/main.js)...`);
     await Promise.all(Array.from({ length: replicas }, () => this.startWorker()));
-    writeFileSync(this.clientEnvFile, Object.entries(this.clientEnv).map(([name, value]) => `export ${name}='${value}'\n`).join(''), { mode: 0o600 });
+    // `export NAME='value'` lines for `source`, a quote inside a value closed and escaped.
+    const quoted = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
+    writeFileSync(this.clientEnvFile, Object.entries(this.clientEnv).map(([name, value]) => `export ${name}=${quoted(value)}\n`).join(''), { mode: 0o600 });
     step('ready');
   }
 
@@ -407,8 +409,6 @@ export class NativeStack {
       ...exampleEnvironmentOf(ui),
       TEMPORAL_ADDRESS: this.temporalAddress,
       TEMPORAL_UI_PORT: String(port),
-      // The UI's own CSRF cookie over plain HTTP on loopback.
-      TEMPORAL_CSRF_COOKIE_INSECURE: 'true',
     };
     const [command, args] = supervised(this.build.uiServer, ['--root', root, '--config', 'config', '--env', 'docker', 'start']);
     this.ui = new ProcessGroup('temporal-ui', command, args, env, root);
