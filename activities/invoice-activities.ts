@@ -93,6 +93,8 @@ export interface CreateInvoiceInput {
    * failure: the run spends a code only on what SePay showed, never on a failure anyone can send.
    */
   spentAsOutcome?: boolean;
+  /** A refusal of the first attempt's request (4xx, quota) is an answer (outcome `refused`), not a failure. */
+  refusedAsOutcome?: boolean;
 }
 
 export interface PrepareInvoiceInput {
@@ -145,6 +147,11 @@ export interface CreateInvoiceOutcome {
   existingStatus?: 'draft' | 'issued' | 'cancelled';
   /** The code stayed taken with nothing visible for the whole window (only with `spentAsOutcome`). */
   spent?: boolean;
+  /**
+   * SePay refused this create (only with `refusedAsOutcome`, on the activity's first attempt: no
+   * earlier attempt can have been committed): nothing was created. The typed refusal to end with.
+   */
+  refused?: { type: string; message: string; details: unknown[] };
 }
 
 export interface IssueOutcome {
@@ -197,6 +204,14 @@ export interface DeleteDraftOutcome {
   deleted: boolean;
   /** Why nothing was deleted: no such invoice, or no longer a draft. */
   status?: 'not-found' | 'issued' | 'cancelled';
+  /** Found issued, compared with `compareWith`: its number and how it differs (empty: the invoice asked for). */
+  issued?: { invoiceNumber: string; differences: string[] };
+}
+
+export interface DeleteDraftInput {
+  referenceCode: string;
+  /** The create this run sent for the code: an invoice found issued instead is compared with it. */
+  compareWith?: Pick<CreateInvoiceInput, 'invoice' | 'isDraft' | 'issuedDateGiven'>;
 }
 
 export type InvoiceActivities = ReturnType<typeof createActivities>;
@@ -307,8 +322,14 @@ export function createActivities(deps: InvoiceActivityDeps) {
     return content as T & { provider_account_id: string; template_code: string; invoice_series: string };
   }
 
-  function completeBody({ referenceCode, invoice, isDraft }: CreateInvoiceInput): CreateInvoiceRequest {
+  function completeBody({ referenceCode, invoice, isDraft }: Pick<CreateInvoiceInput, 'referenceCode' | 'invoice' | 'isDraft'>): CreateInvoiceRequest {
     return { ...withDefaults(invoice), reference_code: referenceCode, is_draft: isDraft } as CreateInvoiceRequest;
+  }
+
+  /** What an invoice SePay holds is compared with: the create sent, its date only when the caller gave one. */
+  function comparable(input: Pick<CreateInvoiceInput, 'referenceCode' | 'invoice' | 'isDraft' | 'issuedDateGiven'>): ComparableInvoice {
+    const body = completeBody(input);
+    return input.issuedDateGiven === false ? { ...body, issued_date: undefined } : body;
   }
 
   /** The invoice behind a reference code that SePay says is taken (409). */
@@ -334,8 +355,7 @@ export function createActivities(deps: InvoiceActivityDeps) {
         details: [{ referenceCode, spent: true }],
       });
     }
-    const compared: ComparableInvoice = input.issuedDateGiven === false ? { ...body, issued_date: undefined } : body;
-    const differences = describeDifferences(detail, compared);
+    const differences = describeDifferences(detail, comparable(input));
     if (differences.length > 0) throw differentInvoice(referenceCode, detail, differences);
     return { referenceCode, providerAccountId: body.provider_account_id, existingStatus: detail.status };
   }
@@ -560,19 +580,29 @@ export function createActivities(deps: InvoiceActivityDeps) {
         return { referenceCode: input.referenceCode, providerAccountId: body.provider_account_id, trackingCode: accepted.tracking_code };
       } catch (error) {
         if (isSepayError(error, 'conflict')) return adoptExisting(input, body, signal);
+        let failure = toApplicationFailure(error);
         // A refused account, template or series may mean the worker's cached view is stale: when a
         // fresh read refuses too, its typed refusal names the reason SePay's 400 leaves untyped.
         if (isSepayError(error, 'bad-request', 'unprocessable') && deps.accounts) {
           deps.accounts.invalidate();
           const fresh = await deps.accounts.resolve(body, { signal }).then(() => undefined, (reason: unknown) => reason);
-          if (isAccountRefusal(fresh)) throw fresh;
+          if (isAccountRefusal(fresh)) failure = fresh;
         }
         if (isSepayError(error, 'quota')) {
           deps.quota?.invalidate();
           // A direct create is past the point of no return: refused, it is asked again in place.
           if (!input.isDraft) throw quotaRefusedForNow(`SePay refused the create of ${input.referenceCode}: ${error.code ?? 'quota'}; asking again`, { referenceCode: input.referenceCode, job: 'create' });
         }
-        throw toApplicationFailure(error);
+        // SePay's answer to the only request sent for this code in this activity: nothing was created.
+        const refused = isSepayError(error, 'bad-request', 'unprocessable', 'quota') && input.refusedAsOutcome && Context.current().info.attempt === 1;
+        if (refused && failure instanceof ApplicationFailure) {
+          return {
+            referenceCode: input.referenceCode,
+            providerAccountId: body.provider_account_id,
+            refused: { type: failure.type ?? FailureType.SepayValidationFailed, message: failure.message, details: [...(failure.details ?? [])] },
+          };
+        }
+        throw failure;
       }
     },
 
@@ -636,7 +666,7 @@ export function createActivities(deps: InvoiceActivityDeps) {
     },
 
     /** Compensation: removes a draft the workflow created. Gone already or issued is not an error. */
-    async deleteDraft({ referenceCode }: { referenceCode: string }): Promise<DeleteDraftOutcome> {
+    async deleteDraft({ referenceCode, compareWith }: DeleteDraftInput): Promise<DeleteDraftOutcome> {
       const options = cancellation();
       try {
         await sepay.deleteDraft(referenceCode, options);
@@ -647,7 +677,9 @@ export function createActivities(deps: InvoiceActivityDeps) {
         const detail = await sepayCall(() => sepay.getInvoice(referenceCode, options));
         // Refused while still a draft: an issue job is in flight; it ends issued or a plain draft again.
         if (detail.status === 'draft') throw stillPending(`draft ${referenceCode} cannot be deleted while SePay is issuing it`);
-        return { deleted: false, status: detail.status };
+        if (detail.status !== 'issued' || !compareWith) return { deleted: false, status: detail.status };
+        const differences = describeDifferences(detail, comparable({ referenceCode, ...compareWith }));
+        return { deleted: false, status: 'issued', issued: { invoiceNumber: detail.invoice_number, differences } };
       }
     },
   });

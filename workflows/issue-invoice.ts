@@ -119,6 +119,11 @@ export async function issueInvoiceWorkflow(rawInput: IssueInvoiceInput): Promise
       });
       if (invoice) return run.finishIssued(invoice);
     } catch (error) {
+      // SePay refused the direct create itself: nothing was made under the code, nothing to follow.
+      if (steps.createRefused) {
+        run.backBeforePointOfNoReturn();
+        throw run.fail(error);
+      }
       // Its issue request stays sent: a new run of the key follows that code to issued.
       throw run.fail(
         failureNaming(error, `reference code ${run.referenceCode}: its issue was requested and is never undone; a new run of the key follows it`, {
@@ -147,6 +152,8 @@ class InvoiceSteps {
   #earlierCreateFollowed = false;
   /** SePay answered this run's latest create request: what follows is its job, not a refusal of the request. */
   #createAccepted = false;
+  /** SePay refused this run's latest create request: it made nothing (a direct create stays before the point of no return). */
+  createRefused = false;
   /** A create whose answer never came left nothing visible when the run failed: its failure names the code. */
   #draftMayAppear = false;
 
@@ -395,25 +402,26 @@ class InvoiceSteps {
     if (!isDraft) this.run.sendingIssue();
     if (!this.trustsFailureDetails()) this.#draftMayExist = isDraft;
     this.#createAccepted = false;
+    this.createRefused = false;
     const creationTimeoutMs = msToNumber(this.input.options.creationTimeout);
     // A create request is never abandoned half-way: its outcome decides what compensation does.
     const created = await CancellationScope.nonCancellable(() =>
       this.#activities.create.createInvoice({
         referenceCode: this.run.referenceCode,
-        invoice: {
-          ...this.input.invoice,
-          issued_date: this.#issuedDate,
-          provider_account_id: this.#account?.providerAccountId ?? this.input.invoice.provider_account_id,
-          template_code: this.#account?.templateCode ?? this.input.invoice.template_code,
-          invoice_series: this.#account?.invoiceSeries ?? this.input.invoice.invoice_series,
-        },
-        isDraft,
-        issuedDateGiven: this.input.invoice.issued_date !== undefined,
+        ...this.createRequest(isDraft),
         // Taken but invisible for the whole creation timeout: the code is spent, not still being created.
         unresolvedReferenceWindowMs: Math.max(creationTimeoutMs / 2, creationTimeoutMs - 60_000),
         spentAsOutcome: true,
+        refusedAsOutcome: true,
       }),
     );
+    if (created.refused) {
+      // SePay's own answer to this create: nothing was made, nothing to look for or delete.
+      this.#draftMayExist = false;
+      this.createRefused = true;
+      const { type, message, details } = created.refused;
+      throw ApplicationFailure.create({ type, message, nonRetryable: true, details });
+    }
     this.#draftMayExist = isDraft;
     this.#createAccepted = true;
     if (created.spent) {
@@ -446,6 +454,21 @@ class InvoiceSteps {
       return 'issued';
     }
     return isDraft || status === 'draft' ? 'draft' : 'issued';
+  }
+
+  /** The invoice this run creates (and compares whatever SePay holds under its code with). */
+  private createRequest(isDraft: boolean) {
+    return {
+      invoice: {
+        ...this.input.invoice,
+        issued_date: this.#issuedDate,
+        provider_account_id: this.#account?.providerAccountId ?? this.input.invoice.provider_account_id,
+        template_code: this.#account?.templateCode ?? this.input.invoice.template_code,
+        invoice_series: this.#account?.invoiceSeries ?? this.input.invoice.invoice_series,
+      },
+      isDraft,
+      issuedDateGiven: this.input.invoice.issued_date !== undefined,
+    };
   }
 
   /** The issue request and its job (the point of no return is already passed). */
@@ -502,10 +525,15 @@ class InvoiceSteps {
       }
       let outcome;
       try {
-        outcome = await this.#activities.compensation.deleteDraft({ referenceCode });
+        outcome = await this.#activities.compensation.deleteDraft({ referenceCode, compareWith: this.createRequest(true) });
       } catch (error) {
         this.run.noteDraft(`may remain at SePay under reference code ${referenceCode}: deleting it failed`);
         throw this.run.fail(compensationFailed(referenceCode, error));
+      }
+      // Issued, but not the invoice this run asked for (an invoice of other content took the code):
+      // never this run's outcome.
+      if (outcome.issued && outcome.issued.differences.length > 0) {
+        throw this.run.fail(issuedInvoiceDiffers(referenceCode, outcome.issued.invoiceNumber, outcome.issued.differences));
       }
       if (outcome.status === 'issued') {
         this.adoptIssued(this.run.generation);

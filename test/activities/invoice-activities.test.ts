@@ -215,6 +215,19 @@ describe('createInvoice: a 400 from SePay after the account cache vouched for th
     return { sepay, providerAccounts, activities: activitiesOver(sepay, { accounts }) };
   }
 
+  it('answers the refusal as the outcome refused when asked, on the first attempt only: nothing was created', async () => {
+    const { providerAccounts, activities } = await cachedThenRefused();
+    providerAccounts.accounts = [{ ...account, active: false }];
+    const outcome = await attempt().run(activities.createInvoice, createInput({ refusedAsOutcome: true }));
+    expect(outcome.refused).toMatchObject({ type: FailureType.SepayAccountUnavailable });
+    expect(outcome.trackingCode).toBeUndefined();
+    // A later attempt's refusal proves nothing about the earlier one (its answer may have been lost after SePay committed it).
+    const again = await cachedThenRefused();
+    again.providerAccounts.accounts = [{ ...account, active: false }];
+    const failure = await failureOf(attempt({ attempt: 2 }).run(again.activities.createInvoice, createInput({ refusedAsOutcome: true })));
+    expect(failure).toMatchObject({ type: FailureType.SepayAccountUnavailable, nonRetryable: true });
+  });
+
   it('fails SepayAccountUnavailable, not SepayValidationFailed, when a fresh read shows the account deactivated', async () => {
     const { providerAccounts, activities } = await cachedThenRefused();
     providerAccounts.accounts = [{ ...account, active: false }];
@@ -508,6 +521,14 @@ describe('deleteDraft', () => {
     sepay.invoices.set(KEY, heldAtSepay(KEY, 'issued'));
     await expect(deleteDraft(sepay)).resolves.toEqual({ deleted: false, status: 'issued' });
     expect(sepay.invoices.get(KEY)?.status).toBe('issued');
+  });
+
+  it('compares an invoice found issued with the create the run sent: its number and the differences', async () => {
+    const sepay = new FakeSepay();
+    sepay.invoices.set(KEY, heldAtSepay(KEY, 'issued', withPrice(90_000), '00000077'));
+    const { invoice, isDraft, issuedDateGiven } = createInput();
+    const compared = await attempt().run(activitiesOver(sepay).deleteDraft, { referenceCode: KEY, compareWith: { invoice, isDraft, issuedDateGiven } });
+    expect(compared).toEqual({ deleted: false, status: 'issued', issued: { invoiceNumber: '00000077', differences: ['items.0.unit_price differs'] } });
   });
 
   it('retries a 400 while the invoice is still a draft (an issue job in flight): StillPending', async () => {

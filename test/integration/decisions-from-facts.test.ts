@@ -172,7 +172,8 @@ describe('failures anyone can send', () => {
     // The create job stays Pending until released, then fails for quota (the code stays taken).
     await env.sim.setJobChecks(1_000_000, null);
     await env.sim.addFault({ endpoint: 'create', kind: 'job-fail', message: QUOTA_JOB_MESSAGE, times: 1 });
-    const handle = await env.start(key);
+    // A short fast phase: each wait's attempt ends in a second and the next one sees the released job.
+    const handle = await env.start(key, { pollFastPhase: '1s' });
     const activityId = await pendingActivityId(handle, 'awaitCreation');
     await env.client.activity.fail(
       { workflowId: workflowIdFor(key), runId: handle.firstExecutionRunId, activityId },

@@ -62,9 +62,10 @@ describe('no SePay message text in logs or spans when payloads are encrypted', (
   });
 
   it('the worker logged the failures by type', () => {
-    expect(worker.output()).toMatch(/Activity failed/);
+    // SePay's answers (a failed job, a refused request) are activity results: the run's failure is what is logged.
     expect(worker.output()).toMatch(/Workflow failed/);
     expect(worker.output()).toContain(FailureType.SepayJobFailed);
+    expect(worker.output()).toContain(FailureType.SepayValidationFailed);
   });
 
   it('the worker exported the spans of the failed runs', () => {

@@ -24,6 +24,7 @@ import {
 } from './environment-commands.js';
 import type { RunOptions, SequenceModel } from './model.js';
 import type { RealSystem } from './real-system.js';
+import { HELD_ENDPOINTS, KillWorkerMidRequestCommand, type SecondWorker } from './worker-kill.js';
 import {
   ApproveCommand,
   CancelByUpdateCommand,
@@ -45,6 +46,8 @@ export interface SequenceShape {
   simulatorModes: boolean;
   /** Replays a printed counterexample's commands exactly (fast-check's replayPath). */
   replayPath?: string;
+  /** A worker process beside the in-process one, to SIGKILL while SePay holds a request. */
+  secondWorker?: SecondWorker;
 }
 
 /**
@@ -69,7 +72,7 @@ const runOptions: fc.Arbitrary<RunOptions> = fc
 
 type ModelCommandArbitrary = fc.Arbitrary<fc.AsyncCommand<SequenceModel, RealSystem>>;
 
-export function commandSequences({ keyCount, maxOps, simulatorModes, replayPath }: SequenceShape) {
+export function commandSequences({ keyCount, maxOps, simulatorModes, replayPath, secondWorker }: SequenceShape) {
   const keyIndex = fc.nat({ max: keyCount - 1 });
   const issue = fc.tuple(keyIndex, fc.constantFrom(...CONTENT_NAMES), runOptions).map(([k, content, options]) => new IssueCommand(k, content, options));
   const plainIssue = fc.tuple(keyIndex, fc.constantFrom(...CONTENT_NAMES), runOptions).map(([k, content, options]) => new PlainIssueCommand(k, content, options));
@@ -115,6 +118,10 @@ export function commandSequences({ keyCount, maxOps, simulatorModes, replayPath 
     [fc.constantFrom(...ACCOUNT_CHANGES).map((change) => new AccountChangeCommand(change)), 2],
     [fc.constant(new AccountChangeCommand('restore')), 2],
   ];
+  if (secondWorker) {
+    const kill = fc.tuple(fc.constantFrom(...HELD_ENDPOINTS), fc.integer({ min: 500, max: 4_000 }));
+    weighted.push([kill.map(([endpoint, waitMs]) => new KillWorkerMidRequestCommand(secondWorker, endpoint, waitMs)), 2]);
+  }
   if (simulatorModes) {
     const modes = fc.record(
       { draftVisibleWhileSigning: fc.boolean(), trackingNotFoundChecks: fc.constantFrom(0, 2), singleActiveToken: fc.boolean() },

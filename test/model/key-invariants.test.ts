@@ -3,24 +3,29 @@
  * issues #11 and #18): random sequences of starts (InvoiceClient and plain starts), re-runs,
  * terminations, cancellations, approvals, malformed messages, forged activity failures, worker
  * restarts, SePay faults and quota refusals, deleting reconciliations and account changes on a few
- * keys, against the real dev server, worker and simulator; after each, invariants I1-I13
+ * keys, a second worker process SIGKILLed mid-request, against the real dev server, workers and simulator; after each, invariants I1-I13
  * (test/model/invariants.ts). `MODEL_SEED` (+ `MODEL_PATH`)
  * replays; see test/model/config.ts for the other knobs.
  */
 import fc from 'fast-check';
-import { expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { useInvoiceTestEnv } from '../support/invoice-test-env.js';
 import { commandSequences } from './command-arbitrary.js';
 import { modelConfig, worstCaseMs } from './config.js';
 import { RunBudget } from './run-budget.js';
 import { runSequence } from './sequence.js';
+import { SecondWorker, secondWorkerEnv } from './worker-kill.js';
 
 const config = modelConfig();
 const env = useInvoiceTestEnv({}, { workerEnv: config.workerEnv });
+// Beside the in-process worker: a worker process the sequences SIGKILL mid-request.
+const secondWorker = new SecondWorker(() => secondWorkerEnv(env.taskQueue, env.simulator.baseUrl, config.workerEnv));
+afterAll(() => secondWorker.stop());
 
 it('every key keeps its guarantees across random sequences of runs, messages, restarts and SePay faults', async () => {
   const simulatorModes = typeof env.sim.setModes === 'function';
-  const sequences = commandSequences({ keyCount: config.keyCount, maxOps: config.maxOps, simulatorModes, replayPath: config.replayPath });
+  await secondWorker.start();
+  const sequences = commandSequences({ keyCount: config.keyCount, maxOps: config.maxOps, simulatorModes, replayPath: config.replayPath, secondWorker });
   const budget = new RunBudget(config.budgetMs, config.shrinkBudgetMs);
   console.log(`model-based test: seed ${config.seed} (MODEL_SEED=${config.seed} replays), ${config.keyCount} keys, up to ${config.maxOps} operations`);
   try {

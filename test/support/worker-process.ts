@@ -18,6 +18,8 @@ export interface WorkerProcess {
   output(): string;
   /** SIGTERM, then the exit; SIGKILL if it has not exited in time. Idempotent. */
   stop(): Promise<ExitStatus>;
+  /** SIGKILL at once, as an out-of-memory kill: no shutdown, whatever it was doing is cut off. */
+  kill(): Promise<ExitStatus>;
 }
 
 /** What to run with this Node.js: the sources through tsx by default, or a built entry (the image's CMD). */
@@ -42,7 +44,7 @@ export async function startWorkerProcess(env: Record<string, string>, command: W
     await worker.outputComplete;
     throw new Error(`worker exited while starting (code ${code}, signal ${signal}):\n${worker.output()}`, { cause: error });
   }
-  return { pid: worker.pid, output: () => worker.output(), stop: () => worker.kill('SIGTERM', STOP_TIMEOUT_MS) };
+  return { pid: worker.pid, output: () => worker.output(), stop: () => worker.kill('SIGTERM', STOP_TIMEOUT_MS), kill: () => worker.kill('SIGKILL') };
 }
 
 /** A worker of the integration suite: its dev server, `taskQueue`, the simulator, short timeouts. */
