@@ -95,6 +95,11 @@ export interface CreateInvoiceInput {
   spentAsOutcome?: boolean;
   /** A refusal of the first attempt's request (4xx, quota) is an answer (outcome `refused`), not a failure. */
   refusedAsOutcome?: boolean;
+  /**
+   * A create job the run's record knows for this code (an earlier run's): with `spentAsOutcome`, a
+   * code taken with nothing visible after that job has ended is spent at once, not waited on.
+   */
+  knownCreateTrackingCode?: string;
 }
 
 export interface PrepareInvoiceInput {
@@ -332,6 +337,12 @@ export function createActivities(deps: InvoiceActivityDeps) {
     return input.issuedDateGiven === false ? { ...body, issued_date: undefined } : body;
   }
 
+  /** Whether SePay reports that create job finished (Success or Failed); no answer counts as not known. */
+  async function createJobEnded(trackingCode: string, signal: AbortSignal): Promise<boolean> {
+    const check = await sepay.checkCreate(trackingCode, { signal }).catch(() => undefined);
+    return check !== undefined && check.status !== 'Pending';
+  }
+
   /** The invoice behind a reference code that SePay says is taken (409). */
   async function adoptExisting(input: CreateInvoiceInput, body: CreateInvoiceRequest, signal: AbortSignal): Promise<CreateInvoiceOutcome> {
     const referenceCode = body.reference_code as string;
@@ -340,6 +351,10 @@ export function createActivities(deps: InvoiceActivityDeps) {
       detail = await sepay.getInvoice(referenceCode, { signal });
     } catch (error) {
       if (!isSepayError(error, 'not-found')) throw toApplicationFailure(error);
+      // Taken but invisible after the known create job ended: its draft was deleted, or it failed.
+      if (input.spentAsOutcome && input.knownCreateTrackingCode && (await createJobEnded(input.knownCreateTrackingCode, signal))) {
+        return { referenceCode, providerAccountId: body.provider_account_id, spent: true };
+      }
       // Taken but invisible: an earlier attempt's create may still be running (the response was
       // lost), or a failed create or a deleted draft spent the code. Only time tells them apart.
       if (sinceStepScheduledMs() < (input.unresolvedReferenceWindowMs ?? unresolvedWindowMs)) {

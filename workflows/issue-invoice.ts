@@ -413,6 +413,7 @@ class InvoiceSteps {
         unresolvedReferenceWindowMs: Math.max(creationTimeoutMs / 2, creationTimeoutMs - 60_000),
         spentAsOutcome: true,
         refusedAsOutcome: true,
+        knownCreateTrackingCode: this.run.recorded()?.createTrackingCode,
       }),
     );
     if (created.refused) {

@@ -131,6 +131,18 @@ describe('createInvoice', () => {
     expect(beats).toContain('reference-code-taken');
   });
 
+  it('answers spent at once for a code taken with nothing visible after the create job the record knows has ended', async () => {
+    const sepay = new FakeSepay();
+    sepay.takenCodes.add(KEY);
+    sepay.jobs.set('earlier-job', { status: 'Success', message: 'created' });
+    const outcome = await attempt().run(activitiesOver(sepay).createInvoice, createInput({ spentAsOutcome: true, knownCreateTrackingCode: 'earlier-job' }));
+    expect(outcome).toMatchObject({ referenceCode: KEY, spent: true });
+    // Still processing: only time tells, as without a known job.
+    sepay.jobs.set('earlier-job', { status: 'Pending', message: 'still processing' });
+    const pending = await failureOf(attempt().run(activitiesOver(sepay).createInvoice, createInput({ spentAsOutcome: true, knownCreateTrackingCode: 'earlier-job' })));
+    expect(pending.type).toBe(FailureType.StillPending);
+  });
+
   it('treats a code taken with nothing visible, past the window, as spent: SepayReferenceConflict with spent: true', async () => {
     const sepay = new FakeSepay();
     sepay.takenCodes.add(KEY);
