@@ -188,6 +188,18 @@ describe('failures anyone can send', () => {
     expect(rerun).toMatchObject({ outcome: 'issued', invoice: { referenceCode: `${key}~2` } });
   });
 
+  it('SePay refuses the draft create (400): the run knows nothing was made and fails with the refusal alone (model test, I5)', async () => {
+    const key = uniqueKey('create-refused');
+    await env.sim.addFault({ endpoint: 'create', kind: 'error', status: 400, times: 1 });
+    const handle = await env.start(key);
+    const failure = await failureOf(handle.result());
+    expect(failure.type).toBe(FailureType.SepayValidationFailed);
+    // Not "the answer to its create never came": SePay answered, and no draft can appear.
+    expect(failure.message).not.toContain('may yet appear');
+    expect((await handle.query(getInvoiceStatusQuery)).draft).toBeUndefined();
+    expect(await invoicesOf(key)).toHaveLength(0);
+  });
+
   it('a fake terminated run whose memo claims the issue was requested: a manual re-run still waits for approval', async () => {
     const key = uniqueKey('fake-memo');
     const first = await env.start(key, { approval: 'manual' });
