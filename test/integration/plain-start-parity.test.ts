@@ -200,6 +200,16 @@ const releaseOnceAt = (stage: InvoiceStage) => async (keys: readonly string[], r
   await releaseJobs(keys);
 };
 
+
+/** Each key's run terminated after its issue request was sent, the issue job settled since: SePay holds it issued. */
+async function terminatedThenIssued(keys: readonly string[]): Promise<void> {
+  await eachKey(async (key) => {
+    await holdJob('issue', key);
+    await terminatedAt(key, 'awaiting-issuance', options());
+  })(keys);
+  await releaseJobs(keys);
+}
+
 const cases: RerunCase[] = [
   {
     name: 'an earlier run completed issued',
@@ -276,13 +286,7 @@ const cases: RerunCase[] = [
   },
   {
     name: 'an earlier run terminated after its issue request was sent, the job settled since; re-run with manual approval (no approval wait)',
-    before: async (keys) => {
-      await eachKey(async (key) => {
-        await holdJob('issue', key);
-        await terminatedAt(key, 'awaiting-issuance', options());
-      })(keys);
-      await releaseJobs(keys);
-    },
+    before: terminatedThenIssued,
     options: manual,
     expected: { outcome: 'issued', referenceCode: '<key>', numberIsSepays: true, atSepay: [['<key>', 'issued']], requests: { create: 0, issue: 0 } },
   },
@@ -304,13 +308,7 @@ const cases: RerunCase[] = [
   },
   {
     name: 're-run with changed content after a terminated run got the invoice issued',
-    before: async (keys) => {
-      await eachKey(async (key) => {
-        await holdJob('issue', key);
-        await terminatedAt(key, 'awaiting-issuance', options());
-      })(keys);
-      await releaseJobs(keys);
-    },
+    before: terminatedThenIssued,
     invoice: correctedInvoice,
     expected: { outcome: 'failed', failureType: FailureType.IssuedInvoiceDiffers, atSepay: [['<key>', 'issued']], requests: { create: 0, issue: 0 } },
   },
