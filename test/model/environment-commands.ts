@@ -9,6 +9,7 @@ import type fc from 'fast-check';
 import type { FaultRuleInput } from '../../simulator/control-client.js';
 import { quotaToppedUpSignal } from '../../contract/messages.js';
 import type { SequenceModel } from './model.js';
+import { CREATE_HELD_WHILE_KILLED } from './held-request.js';
 import type { RealSystem } from './real-system.js';
 
 type ModelCommand = fc.AsyncCommand<SequenceModel, RealSystem>;
@@ -53,9 +54,13 @@ export type SepayFaultName = keyof typeof SEPAY_FAULTS;
  * processing, so the run waits out its creation window (hours; docs/reference-codes.md, "Limits").
  * A sequence draws one of the two, so a settle bound of seconds still means something.
  */
-const CREATE_FAULTS_APART = [['create response lost'], ['create job fails', 'create job fails for quota']] as const;
+const CREATE_FAULTS_APART = [
+  // A worker SIGKILLed while SePay holds its create loses the answer too (test/model/worker-kill.ts).
+  ['create response lost', CREATE_HELD_WHILE_KILLED],
+  ['create job fails', 'create job fails for quota'],
+] as const;
 
-function conflictsWithDrawnFaults(model: Readonly<SequenceModel>, fault: string): boolean {
+export function conflictsWithDrawnFaults(model: Readonly<SequenceModel>, fault: string): boolean {
   const group = CREATE_FAULTS_APART.findIndex((names) => (names as readonly string[]).includes(fault));
   if (group < 0) return false;
   const other = CREATE_FAULTS_APART[1 - group] as readonly string[];

@@ -8,6 +8,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type fc from 'fast-check';
 import { startWorkerProcess, suiteWorkerEnv, type WorkerProcess } from '../support/worker-process.js';
+import { conflictsWithDrawnFaults } from './environment-commands.js';
+import { heldWhileKilled } from './held-request.js';
 import type { SequenceModel } from './model.js';
 import type { RealSystem } from './real-system.js';
 
@@ -65,13 +67,13 @@ export class KillWorkerMidRequestCommand implements ModelCommand {
     readonly waitMs: number,
   ) {}
 
-  check(): boolean {
-    return true;
+  check(model: Readonly<SequenceModel>): boolean {
+    return !conflictsWithDrawnFaults(model, heldWhileKilled(this.endpoint));
   }
 
   async run(model: SequenceModel, real: RealSystem): Promise<void> {
     const { id } = await real.env.sim.addFault({ endpoint: this.endpoint, kind: 'latency', latencyMs: HELD_REQUEST_MS, times: 2 });
-    model.faults.push({ id, name: `${this.endpoint} request held while a worker is SIGKILLed` });
+    model.faults.push({ id, name: heldWhileKilled(this.endpoint) });
     const deadline = Date.now() + this.waitMs;
     while (Date.now() < deadline && !(await held(real, id))) await sleep(50);
     await this.worker.killAndReplace();
