@@ -56,6 +56,7 @@ export const ReferenceCodeRecordSchema = z.object({
   createTrackingCode: z.string().optional(),
   issueRequested: z.boolean(),
   spent: z.boolean(),
+  draftSeen: z.boolean().optional(),
 });
 
 export const InvoiceStatusSchema = z.object({

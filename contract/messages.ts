@@ -76,6 +76,8 @@ export interface ReferenceCodeRecord {
   issueRequested: boolean;
   /** SePay will never take this code again: its draft deleted, or its create job failed. */
   spent: boolean;
+  /** SePay showed this code's draft: absent later, it was deleted (the code is spent), not still being created. */
+  draftSeen?: boolean;
 }
 
 export interface InvoiceStatus {

@@ -152,6 +152,11 @@ export class InvoiceRun {
     this.record().createSent = true;
   }
 
+  /** SePay showed this code's draft: if it is ever absent again, it was deleted. */
+  sawDraft(): void {
+    this.record().draftSeen = true;
+  }
+
   /** Written before the request goes out: from then on this code is only ever followed to issued. */
   sendingIssue(): void {
     this.record().issueRequested = true;

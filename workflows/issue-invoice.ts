@@ -216,6 +216,11 @@ class InvoiceSteps {
         if (earlier.completed?.result.outcome === 'cancelled') return { holding: 'settled', result: earlier.completed.result };
         if (earlier.generation !== this.run.generation) this.run.useGeneration(earlier.generation);
       }
+      // A draft SePay once showed for this code and no longer holds was deleted: the code is spent.
+      if (found.status === 'absent' && this.run.recorded()?.draftSeen && !this.run.recorded()?.spent) {
+        this.moveToNextCode();
+        continue;
+      }
       if (found.status === 'absent' && (await this.earlierCreateSettled())) continue;
       if (found.status === 'absent') return { holding: 'nothing', quotaRemaining };
       if (found.status === 'cancelled') throw cancelledAtSepay(found.referenceCode, found.invoiceNumber);
@@ -227,6 +232,7 @@ class InvoiceSteps {
       }
       if (found.generation === this.run.generation && found.differences.length === 0) {
         this.#draftMayExist = true;
+        this.run.sawDraft();
         return { holding: 'draft', quotaRemaining };
       }
       // A stale draft: other content, or an earlier generation's left behind.
@@ -454,6 +460,7 @@ class InvoiceSteps {
       this.adoptIssued(this.run.generation);
       return 'issued';
     }
+    if (status === 'draft') this.run.sawDraft();
     return isDraft || status === 'draft' ? 'draft' : 'issued';
   }
 

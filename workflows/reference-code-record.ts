@@ -10,6 +10,7 @@ export function mergeRecordInto(into: ReferenceCodeRecord, from: ReferenceCodeRe
   into.createTrackingCode ??= from.createTrackingCode;
   into.issueRequested ||= from.issueRequested;
   into.spent ||= from.spent;
+  if (from.draftSeen) into.draftSeen = true;
 }
 
 export function emptyRecord(referenceCode: string): ReferenceCodeRecord {

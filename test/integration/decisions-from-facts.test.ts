@@ -11,6 +11,8 @@ import { FailureType } from '../../contract/failure-types.js';
 import { approveIssuanceSignal, cancelInvoiceSignal, getInvoiceStatusQuery, requestCancellationUpdate } from '../../contract/messages.js';
 import { workflowIdFor } from '../../contract/reference-code.js';
 import { InvoiceClient } from '../../client/invoice-client.js';
+import { SepayClient } from '../../sepay/index.js';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../../simulator/defaults.js';
 import type { issueInvoiceWorkflow } from '../../workflows/index.js';
 import { fastPolling, sampleInvoice, uniqueKey, useInvoiceTestEnv } from '../support/invoice-test-env.js';
 import { saveHistory } from '../support/histories.js';
@@ -274,6 +276,22 @@ describe('re-runs need nothing from the caller', () => {
     const after = await env.sim.stats();
     expect((after.endpoints.create ?? 0) - (before.endpoints.create ?? 0)).toBe(0);
     expect(await invoicesOf(key)).toHaveLength(0);
+  });
+});
+
+describe('a draft the record saw is gone', () => {
+  it('a re-run after a run whose create answer was lost (adopted by 409), terminated, its draft deleted: the next code at once, not a wait in creating', async () => {
+    const key = uniqueKey('seen-draft-deleted');
+    // The create's answer is lost after SePay committed it: the run adopts the draft by 409 and never learns the tracking code.
+    await env.sim.addFault({ endpoint: 'create', kind: 'drop-after-commit', times: 1 });
+    const first = await env.start(key, { approval: 'manual' });
+    await waitForStage(first, 'awaiting-approval');
+    expect((await first.query(getInvoiceStatusQuery)).sent).toEqual([expect.objectContaining({ referenceCode: key, draftSeen: true })]);
+    await first.terminate('operator gave up');
+    // As a deleting reconciliation (or someone in SePay's UI) would: the code is now taken with nothing visible.
+    await new SepayClient({ environment: { baseUrl: env.simulator.baseUrl }, clientId: DEFAULT_CLIENT_ID, clientSecret: DEFAULT_CLIENT_SECRET }).deleteDraft(key);
+    const rerun = await (await env.start(key)).result();
+    expect(rerun).toMatchObject({ outcome: 'issued', invoice: { referenceCode: `${key}~2` } });
   });
 });
 

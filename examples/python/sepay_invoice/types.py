@@ -121,6 +121,7 @@ class ReferenceCodeRecord(TypedDict):
     issueRequested: bool
     spent: bool
     createTrackingCode: NotRequired[str]
+    draftSeen: NotRequired[bool]
 
 
 class LastError(TypedDict):
