@@ -323,11 +323,23 @@ export const accountRefusalsTypedAndHarmless: Invariant = ({ keys }) =>
       }
       const sent = [
         run.activities.some((activity) => activity.type === 'issueInvoice') && 'sent an issue request',
-        run.record.options.mode === 'direct' && run.activities.some((activity) => activity.type === 'createInvoice' && activity.outcome === 'completed') && 'had a direct create accepted',
+        run.record.options.mode === 'direct' &&
+          run.activities.some((activity) => activity.type === 'createInvoice' && activity.outcome === 'completed') &&
+          mayStillIssue(key, run) &&
+          'had a direct create accepted',
       ].filter((what): what is string => typeof what === 'string');
       return sent.length === 0 ? [] : violation(`refused ${failure.type} after it ${sent.join(' and ')}: ${failure.message}`);
     }),
   );
+
+/**
+ * Whether SePay holds, under the key, an invoice issued or issuing that no other run reports: a
+ * direct create SePay accepted and then failed (for quota, say) made nothing, and is harmless.
+ */
+function mayStillIssue(key: KeyObservation, run: RunObservation): boolean {
+  const reportedByOthers = new Set(key.runs.filter((other) => other !== run && other.result?.outcome === 'issued').map((other) => (other.result?.outcome === 'issued' ? other.result.invoice.referenceCode : '')));
+  return key.sepay.invoices.some((invoice) => (invoice.status === 'issued' || invoice.issue_pending === true) && !reportedByOthers.has(invoice.reference_code));
+}
 
 /** How long before an attempt's start a read it joined may have begun (a shared read already in flight). */
 export const SHARED_READ_SLACK_MS = 300;
