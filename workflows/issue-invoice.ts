@@ -85,8 +85,7 @@ export async function issueInvoiceWorkflow(rawInput: IssueInvoiceInput): Promise
         if (quotaEmpty && holding !== 'issued') await steps.awaitQuota();
       });
     } catch (error) {
-      // A cancel never hides what the first step found (an issued invoice of other content, say).
-      const cancelled = !steps.firstStepFailed && (run.cancelAccepted || isCancellation(error));
+      const cancelled = steps.endsCancelled(error);
       const compensation = await steps.compensate({ cancelled });
       if (compensation === 'issued') holding = 'issued';
       else if (cancelled) return run.finishCancelled(compensation === 'deleted');
@@ -120,7 +119,7 @@ export async function issueInvoiceWorkflow(rawInput: IssueInvoiceInput): Promise
       if (invoice) return run.finishIssued(invoice);
     } catch (error) {
       // SePay refused the direct create itself: nothing was made under the code, nothing to follow.
-      if (steps.createRefused) {
+      if (steps.refusedDirectCreate) {
         run.backBeforePointOfNoReturn();
         throw run.fail(error);
       }
@@ -153,7 +152,9 @@ class InvoiceSteps {
   /** SePay answered this run's latest create request: what follows is its job, not a refusal of the request. */
   #createAccepted = false;
   /** SePay refused this run's latest create request: it made nothing (a direct create stays before the point of no return). */
-  createRefused = false;
+  #createRefused = false;
+  /** The first step failed: what it found (an issued invoice of other content, say) ends the run, cancelled or not. */
+  #firstStepFailed = false;
   /** A create whose answer never came left nothing visible when the run failed: its failure names the code. */
   #draftMayAppear = false;
 
@@ -167,8 +168,19 @@ class InvoiceSteps {
     this.#issuedDate = input.invoice.issued_date ?? formatVietnamDateTime(new Date());
   }
 
-  /** The first step failed: what it found (an issued invoice of other content, say) ends the run, cancelled or not. */
-  firstStepFailed = false;
+  /** SePay refused this run's latest create request itself: nothing was made under the code. */
+  get refusedDirectCreate(): boolean {
+    return this.#createRefused;
+  }
+
+  /**
+   * Whether `error`, ending the cancellable part, ends the run cancelled: a cancel was accepted or
+   * interrupted a step, and the first step found nothing that fails the run whatever the cancel
+   * (a cancel never hides an issued invoice of other content, say).
+   */
+  endsCancelled(error: unknown): boolean {
+    return !this.#firstStepFailed && (this.run.cancelAccepted || isCancellation(error));
+  }
 
   /** True once the first step has run: later passes (after a quota refusal) skip it. */
   get prepared(): boolean {
@@ -185,7 +197,7 @@ class InvoiceSteps {
     try {
       return await CancellationScope.nonCancellable(() => this.prepare());
     } catch (error) {
-      this.firstStepFailed = true;
+      this.#firstStepFailed = true;
       throw error;
     }
   }
@@ -217,7 +229,7 @@ class InvoiceSteps {
         if (earlier.generation !== this.run.generation) this.run.useGeneration(earlier.generation);
       }
       // A draft SePay once showed for this code and no longer holds was deleted: the code is spent.
-      if (found.status === 'absent' && this.run.recorded()?.draftSeen && !this.run.recorded()?.spent) {
+      if (found.status === 'absent' && this.run.recorded()?.draftSeen) {
         this.moveToNextCode();
         continue;
       }
@@ -408,7 +420,7 @@ class InvoiceSteps {
     if (!isDraft) this.run.sendingIssue();
     if (!this.trustsFailureDetails()) this.#draftMayExist = isDraft;
     this.#createAccepted = false;
-    this.createRefused = false;
+    this.#createRefused = false;
     const creationTimeoutMs = msToNumber(this.input.options.creationTimeout);
     // A create request is never abandoned half-way: its outcome decides what compensation does.
     const created = await CancellationScope.nonCancellable(() =>
@@ -425,7 +437,7 @@ class InvoiceSteps {
     if (created.refused) {
       // SePay's own answer to this create: nothing was made, nothing to look for or delete.
       this.#draftMayExist = false;
-      this.createRefused = true;
+      this.#createRefused = true;
       const { type, message, details } = created.refused;
       throw ApplicationFailure.create({ type, message, nonRetryable: true, details });
     }

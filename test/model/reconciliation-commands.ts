@@ -15,7 +15,7 @@ import type { ContentName } from './contents.js';
 import type { ReconciliationRecord, RunOptions, SequenceModel } from './model.js';
 import { activityTimeline } from './observe.js';
 import { within, type RealSystem } from './real-system.js';
-import { IssueCommand, KeyCommand, TerminateCommand, WaitForStageCommand } from './run-commands.js';
+import { IssueCommand, KeyContentCommand, TerminateCommand, WaitForStageCommand } from './run-commands.js';
 
 type ModelCommand = fc.AsyncCommand<SequenceModel, RealSystem>;
 
@@ -65,18 +65,14 @@ const ORPHAN_MAKER: RunOptions = { mode: 'draft-then-issue', approval: 'manual',
  * and `delayMs` later the key is run again with `content` and `options`, so the re-run starts
  * while the reconciliation reads, re-checks or deletes that draft.
  */
-export class ReconcileAndRerunCommand extends KeyCommand {
+export class ReconcileAndRerunCommand extends KeyContentCommand {
   constructor(
     keyIndex: number,
     readonly delayMs: number,
-    readonly content: ContentName,
-    readonly options: RunOptions,
+    content: ContentName,
+    options: RunOptions,
   ) {
-    super(keyIndex);
-  }
-
-  override check(): boolean {
-    return true;
+    super(keyIndex, content, options);
   }
 
   async run(model: SequenceModel, real: RealSystem): Promise<void> {

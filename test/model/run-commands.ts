@@ -38,7 +38,8 @@ export abstract class KeyCommand implements ModelCommand {
   abstract toString(): string;
 }
 
-export class IssueCommand extends KeyCommand {
+/** Starts work for a key with an invoice's content and options: possible whatever the key's runs. */
+export abstract class KeyContentCommand extends KeyCommand {
   constructor(
     keyIndex: number,
     readonly content: ContentName,
@@ -50,7 +51,9 @@ export class IssueCommand extends KeyCommand {
   override check(): boolean {
     return true;
   }
+}
 
+export class IssueCommand extends KeyContentCommand {
   async run(model: SequenceModel, real: RealSystem): Promise<void> {
     const key = this.keyOf(model);
     const run = await real.invoices.issue(key.key, CONTENTS[this.content], this.options);
