@@ -152,9 +152,9 @@ export class InvoiceRun {
     this.record().createSent = true;
   }
 
-  /** SePay showed this code's draft: if it is ever absent again, it was deleted. */
-  sawDraft(): void {
-    this.record().draftSeen = true;
+  /** SePay showed a draft under `referenceCode` (this run's code by default): if it is ever absent again, it was deleted. */
+  sawDraft(referenceCode = this.referenceCode): void {
+    this.record(referenceCode).draftSeen = true;
   }
 
   /** Written before the request goes out: from then on this code is only ever followed to issued. */

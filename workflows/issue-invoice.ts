@@ -247,7 +247,11 @@ class InvoiceSteps {
         this.run.sawDraft();
         return { holding: 'draft', quotaRemaining };
       }
-      // A stale draft: other content, or an earlier generation's left behind.
+      // A stale draft: other content, or an earlier generation's left behind. Recorded as seen
+      // before the delete goes out: a re-run that finds the code absent then knows it was deleted,
+      // even when this run ends before the answer and the create behind the draft never told its
+      // tracking code.
+      this.run.sawDraft(found.referenceCode);
       this.run.enter('replacing-draft');
       const deleted = await CancellationScope.nonCancellable(() => this.#activities.replaceDraft.deleteDraft({ referenceCode: found.referenceCode }));
       if (deleted.status === 'issued') continue; // issued meanwhile: the next look decides

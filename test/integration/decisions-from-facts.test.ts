@@ -293,6 +293,36 @@ describe('a draft the record saw is gone', () => {
     const rerun = await (await env.start(key)).result();
     expect(rerun).toMatchObject({ outcome: 'issued', invoice: { referenceCode: `${key}~2` } });
   });
+
+  it('a run that found an earlier create\'s draft stale and was terminated while SePay deleted it: the re-run takes the next code at once (model soak, seed 1594297448)', async () => {
+    const key = uniqueKey('stale-draft-deleted');
+    const changed = { ...sampleInvoice, items: sampleInvoice.items.map((item, index) => (index === 0 ? { ...item, unit_price: (item.unit_price ?? 0) + 1000 } : item)) };
+    // The first run's create is committed, its answer lost and its job held: the run never sees
+    // the draft nor learns the tracking code.
+    const droppedBefore = (await env.sim.stats()).dropped;
+    await env.sim.addFault({ endpoint: 'create', kind: 'drop-after-commit', times: 1, referenceCode: key });
+    await env.sim.addFault({ endpoint: 'create', kind: 'job-pending-forever', referenceCode: key });
+    const first = await env.start(key, { approval: 'manual' });
+    await expect.poll(async () => (await env.sim.stats()).dropped, { timeout: 10_000, interval: 50 }).toBe(droppedBefore + 1);
+    await first.terminate('operator gave up');
+    expect((await first.query(getInvoiceStatusQuery)).sent).toEqual([{ referenceCode: key, createSent: true, issueRequested: false, spent: false }]);
+    await env.sim.clearFaults();
+    await expect.poll(async () => (await invoicesOf(key)).map((invoice) => invoice.status), { timeout: 10_000, interval: 50 }).toEqual(['draft']);
+
+    // The second run asks for other content: it finds that draft stale and deletes it; the delete
+    // is held at SePay while the run is terminated, then carried out.
+    await env.sim.addFault({ endpoint: 'delete', kind: 'latency', latencyMs: 1_500, times: 1, referenceCode: key });
+    const second = await env.start(key, { approval: 'manual' }, changed);
+    await waitForStage(second, 'replacing-draft');
+    await second.terminate('operator gave up again');
+    expect((await second.query(getInvoiceStatusQuery)).sent).toContainEqual(expect.objectContaining({ referenceCode: key, draftSeen: true, spent: false }));
+    await expect.poll(async () => invoicesOf(key), { timeout: 10_000, interval: 50 }).toEqual([]);
+
+    // The code is taken with nothing visible and no tracking code: only the second run's record
+    // tells it was deleted, not still being created.
+    const rerun = await (await env.start(key, undefined, changed)).result();
+    expect(rerun).toMatchObject({ outcome: 'issued', invoice: { referenceCode: `${key}~2` } });
+  });
 });
 
 describe('a run that followed an earlier create keeps it in its record', () => {
