@@ -74,6 +74,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     '--namespace', namespace,
     '--log-level', 'error',
     '--dynamic-config-value', 'frontend.enableServerVersionCheck=false',
+    // The HTTP API answers only requests that name it by its loopback address: a page that
+    // rebinds a DNS name of its own to 127.0.0.1 gets 403 (docs/security.md).
+    '--dynamic-config-value', `frontend.httpAllowedHosts=${JSON.stringify([`127.0.0.1:${httpPort}`, `localhost:${httpPort}`])}`,
     ...invoiceSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
   ];
   if (options.dbFile) args.push('--db-filename', options.dbFile);

@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { InvoiceStage } from '../../contract/search-attributes.js';
+import { requestNamingHost } from '../support/host-request.js';
 import { stageTaggedWorkflow } from './fixtures/stage-tagged-workflow.js';
 
 describe('Temporal dev server harness', () => {
@@ -55,5 +56,26 @@ describe('Temporal dev server harness', () => {
       if (found.length === 0) await new Promise((resolve) => setTimeout(resolve, 200));
     }
     expect(found).toEqual([`harness-${stage}`]);
+  });
+
+  it('answers its HTTP API only for a Host that names its loopback address: a rebound DNS name gets 403 (issue #20)', async () => {
+    const port = Number(new URL(inject('temporalHttpAddress')).port);
+    const namespace = encodeURIComponent(inject('temporalNamespace'));
+    // A cross-site text/plain POST, as a hostile page sends it: no preflight.
+    const terminate = (host: string) =>
+      requestNamingHost(port, host, 'POST', `/api/v1/namespaces/${namespace}/workflows/no-such-run-${randomUUID()}/terminate`, { 'content-type': 'text/plain' });
+
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`]) {
+      expect((await requestNamingHost(port, host, 'GET', `/api/v1/namespaces/${namespace}`)).status).toBe(200);
+      // Reaches the server, which finds no such run.
+      expect((await terminate(host)).status).toBe(404);
+    }
+    for (const host of [`attacker.example:${port}`, 'attacker.example', `127.0.0.1:${port + 1}`]) {
+      // The server's own refusal (gRPC PermissionDenied, 7), sent without a JSON content type.
+      const refused = await terminate(host);
+      expect(refused.status).toBe(403);
+      expect(JSON.parse(String(refused.body))).toEqual({ code: 7, message: 'Host not allowed' });
+      expect((await requestNamingHost(port, host, 'GET', `/api/v1/namespaces/${namespace}`)).status).toBe(403);
+    }
   });
 });

@@ -28,6 +28,7 @@ import { historyFacts } from '../chaos/history-facts.js';
 import { chaosPolling, injectFaults, keyInvariants, optionsFor, type InvoiceRun, type KeyInvariants } from '../chaos/invariants.js';
 import { throughOutages, type OutageError } from '../chaos/outage-retry.js';
 import { chaosPlan, type PlannedInvoice } from '../chaos/plan.js';
+import { requestNamingHost } from '../support/host-request.js';
 import { sampleInvoice } from '../support/invoice-test-env.js';
 import { AvailabilityProbe, distinct, longestStall, type Disruption } from './availability.js';
 import { HttpInvoiceCaller } from './http-api.js';
@@ -243,6 +244,14 @@ describe.skipIf(missing.length > 0)('the compose topology run natively, through 
     const frontend = stack.services.get('frontend')!.output();
     expect(frontend).toMatch(/"msg":"Build info\."/);
     expect(frontend).toMatch(/dynamic config changed for the key: frontend\.namespacerps\.visibility/);
+    expect(frontend).toMatch(/dynamic config changed for the key: frontend\.httpallowedhosts/);
+    // Its HTTP API answers a loopback Host and refuses a DNS name rebound to it.
+    const httpPort = Number(new URL(stack.httpAddress).port);
+    const describeNamespace = (host: string) => requestNamingHost(httpPort, host, 'GET', `/api/v1/namespaces/${stack.namespace}`);
+    expect((await describeNamespace(`127.0.0.1:${httpPort}`)).status).toBe(200);
+    const refused = await describeNamespace(`attacker.example:${httpPort}`);
+    expect(refused.status).toBe(403);
+    expect(String(refused.body)).toContain('Host not allowed');
     // TEMPORAL_ALLOW_NO_AUTH from docker-compose.yml: no warning that a future version refuses to start.
     expect(frontend).not.toMatch(/allow-no-auth` not detected/);
   });

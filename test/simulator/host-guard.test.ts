@@ -4,28 +4,15 @@
  * Its requests carry its own name in `Host`, so every route answers 403 to a Host that is not
  * loopback, the address the simulator is bound to, or a name it was told to answer to.
  */
-import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../../simulator/server.js';
+import { requestNamingHost } from '../support/host-request.js';
 import { expectError, uniqueRef, useSimulator, type Reply } from './harness.js';
 
 const sim = useSimulator({ allowedHosts: ['sepay-simulator'] });
 
-/** node:http, because fetch does not let a caller choose the Host header. */
 function callWithHost(host: string, method: string, path: string, headers: Record<string, string> = {}): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: sim.simulator.port, method, path, headers: { ...headers, host } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => {
-        const json = String(res.headers['content-type'] ?? '').includes('json') && text !== '';
-        resolve({ status: res.statusCode ?? 0, headers: new Headers(res.headers as Record<string, string>), body: json ? JSON.parse(text) : text });
-      });
-    });
-    req.on('error', reject);
-    req.end();
-  });
+  return requestNamingHost(sim.simulator.port, host, method, path, headers);
 }
 
 const basic = `Basic ${Buffer.from(`${DEFAULT_CLIENT_ID}:${DEFAULT_CLIENT_SECRET}`).toString('base64')}`;
