@@ -536,7 +536,9 @@ class InvoiceSteps {
       if (trackingCode || (answerUnknown && cancelled)) {
         try {
           // A job SePay reports failed made nothing: there is nothing to delete.
-          await this.#activities.compensationWait.awaitCreation({ referenceCode, trackingCode, failedAsOutcome: true, absentAfterGraceIsGone: true, ...this.#polling });
+          const created = await this.#activities.compensationWait.awaitCreation({ referenceCode, trackingCode, failedAsOutcome: true, absentAfterGraceIsGone: true, ...this.#polling });
+          // Seen before the delete goes out: a re-run that finds the code absent knows it was deleted.
+          if (created.status === 'draft') this.run.sawDraft();
         } catch (error) {
           this.run.noteError(error);
           // A failed create left nothing to delete. One still running past its deadline may yet

@@ -325,6 +325,35 @@ describe('a draft the record saw is gone', () => {
   });
 });
 
+describe('a draft compensation found is recorded before its delete', () => {
+  it('a create whose answer never came (a failure forged over it), cancelled, terminated while SePay deletes its draft: the re-run takes the next code at once', async () => {
+    const key = uniqueKey('compensation-deleted');
+    // The create is slow to answer: the forged failure overtakes its real completion, so the run
+    // never sees the draft nor learns the tracking code. No quota: the run then waits for quota.
+    await env.sim.addFault({ endpoint: 'create', kind: 'latency', latencyMs: 1_500, times: 1 });
+    await env.sim.setQuota(0);
+    const handle = await env.start(key);
+    const activityId = await pendingActivityId(handle, 'createInvoice');
+    await env.client.activity.fail(
+      { workflowId: workflowIdFor(key), runId: handle.firstExecutionRunId, activityId },
+      ApplicationFailure.create({ type: FailureType.SepayQuotaExceeded, message: 'forged', nonRetryable: true }),
+    );
+    await waitForStage(handle, 'awaiting-quota');
+    // Compensation looks for the draft, finds it, and sends the delete, which SePay holds while
+    // the run is terminated, then carries out.
+    await env.sim.addFault({ endpoint: 'delete', kind: 'latency', latencyMs: 1_500, times: 1, referenceCode: key });
+    await handle.signal(cancelInvoiceSignal, { reason: 'order withdrawn' });
+    await pendingActivityId(handle, 'deleteDraft');
+    await handle.terminate('operator gave up');
+    expect((await handle.query(getInvoiceStatusQuery)).sent).toEqual([expect.objectContaining({ referenceCode: key, createSent: true, draftSeen: true })]);
+    await expect.poll(async () => invoicesOf(key), { timeout: 10_000, interval: 50 }).toEqual([]);
+
+    await env.sim.setQuota(100);
+    const rerun = await (await env.start(key)).result();
+    expect(rerun).toMatchObject({ outcome: 'issued', invoice: { referenceCode: `${key}~2` } });
+  });
+});
+
 describe('a run that followed an earlier create keeps it in its record', () => {
   it('so the run after it can follow that create too: one invoice, under the first code', async () => {
     const key = uniqueKey('followed');
