@@ -40,6 +40,24 @@ async function pendingActivityId(handle: { fetchHistory: () => Promise<{ events?
   return activityId!;
 }
 
+/**
+ * A run whose create SePay accepts slowly, overtaken by a forged SepayQuotaExceeded: the run never
+ * sees the draft nor learns the tracking code. No quota (a draft needs none): the run then waits
+ * for quota, where a cancel finds it.
+ */
+async function awaitingQuotaAfterForgedCreateFailure(key: string) {
+  await env.sim.addFault({ endpoint: 'create', kind: 'latency', latencyMs: 1_500, times: 1 });
+  await env.sim.setQuota(0);
+  const handle = await env.start(key);
+  const activityId = await pendingActivityId(handle, 'createInvoice');
+  await env.client.activity.fail(
+    { workflowId: workflowIdFor(key), runId: handle.firstExecutionRunId, activityId },
+    ApplicationFailure.create({ type: FailureType.SepayQuotaExceeded, message: 'forged', nonRetryable: true }),
+  );
+  await waitForStage(handle, 'awaiting-quota');
+  return handle;
+}
+
 const QUOTA_JOB_MESSAGE = 'QUOTA_HAS_BEEN_USERD_UP: hạn ngạch hóa đơn đã hết';
 
 /** What SePay holds for the key now: drafts and issued invoices (not deleted drafts or failed creates). */
@@ -151,17 +169,7 @@ describe('failures anyone can send', () => {
 
   it('a SepayQuotaExceeded forged on a create SePay accepted, then a cancel: the draft is found and deleted (model test, I2/I6)', async () => {
     const key = uniqueKey('forged-create');
-    // The create is slow to answer: the forged failure overtakes its real completion. No quota
-    // (a draft needs none): the run then waits for quota, where the cancel finds it.
-    await env.sim.addFault({ endpoint: 'create', kind: 'latency', latencyMs: 1_500, times: 1 });
-    await env.sim.setQuota(0);
-    const handle = await env.start(key);
-    const activityId = await pendingActivityId(handle, 'createInvoice');
-    await env.client.activity.fail(
-      { workflowId: workflowIdFor(key), runId: handle.firstExecutionRunId, activityId },
-      ApplicationFailure.create({ type: FailureType.SepayQuotaExceeded, message: 'forged', nonRetryable: true }),
-    );
-    await waitForStage(handle, 'awaiting-quota');
+    const handle = await awaitingQuotaAfterForgedCreateFailure(key);
     await handle.signal(cancelInvoiceSignal, { reason: 'order withdrawn' });
     const result = await handle.result();
     await saveHistory(handle, 'forged-create-failure-then-cancelled');
@@ -328,17 +336,7 @@ describe('a draft the record saw is gone', () => {
 describe('a draft compensation found is recorded before its delete', () => {
   it('a create whose answer never came (a failure forged over it), cancelled, terminated while SePay deletes its draft: the re-run takes the next code at once', async () => {
     const key = uniqueKey('compensation-deleted');
-    // The create is slow to answer: the forged failure overtakes its real completion, so the run
-    // never sees the draft nor learns the tracking code. No quota: the run then waits for quota.
-    await env.sim.addFault({ endpoint: 'create', kind: 'latency', latencyMs: 1_500, times: 1 });
-    await env.sim.setQuota(0);
-    const handle = await env.start(key);
-    const activityId = await pendingActivityId(handle, 'createInvoice');
-    await env.client.activity.fail(
-      { workflowId: workflowIdFor(key), runId: handle.firstExecutionRunId, activityId },
-      ApplicationFailure.create({ type: FailureType.SepayQuotaExceeded, message: 'forged', nonRetryable: true }),
-    );
-    await waitForStage(handle, 'awaiting-quota');
+    const handle = await awaitingQuotaAfterForgedCreateFailure(key);
     // Compensation looks for the draft, finds it, and sends the delete, which SePay holds while
     // the run is terminated, then carries out.
     await env.sim.addFault({ endpoint: 'delete', kind: 'latency', latencyMs: 1_500, times: 1, referenceCode: key });
