@@ -5,9 +5,10 @@
  * would hide a run that has just started.
  */
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
+import { getInvoiceStatusQuery } from '../contract/messages.js';
 import { workflowIdFor } from '../contract/reference-code.js';
 import { InvoiceNumber, InvoiceReferenceCode, InvoiceStage } from '../contract/search-attributes.js';
-import type { InvoiceRunView, LatestRun } from './reconciliation-rules.js';
+import type { InvoiceRunView, LatestRun, RunRecord } from './reconciliation-rules.js';
 
 export type VisibilityClient = Pick<Client, 'workflow'>;
 
@@ -39,6 +40,24 @@ export async function latestRunOf(client: VisibilityClient, workflowId: string):
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return undefined;
     throw error;
+  }
+}
+
+const RECORD_QUERY_TIMEOUT_MS = 5_000;
+
+/**
+ * What the latest run of `workflowId` recorded, when it is closed: its status query, answered by a
+ * worker replaying its history (a closed run's record no longer changes). Undefined when the id has
+ * no closed latest run or no worker answers in time: the caller keeps the draft.
+ */
+export async function recordOfLatestRun(client: Pick<Client, 'workflow' | 'withDeadline'>, workflowId: string): Promise<RunRecord | undefined> {
+  const latest = await latestRunOf(client, workflowId);
+  if (!latest || latest.status === 'RUNNING') return undefined;
+  try {
+    const status = await client.withDeadline(Date.now() + RECORD_QUERY_TIMEOUT_MS, () => client.workflow.getHandle(workflowId, latest.runId).query(getInvoiceStatusQuery));
+    return { runId: latest.runId, sent: status.sent ?? [] };
+  } catch {
+    return undefined;
   }
 }
 

@@ -10,8 +10,8 @@ import type { InvoiceDetail, SepayClient } from '../sepay/index.js';
 import type { DraftDeletionOutcome, PageReconciliation } from '../workflows/reconciliation-report.js';
 import { parseReferenceCode } from '../contract/reference-code-key.js';
 import { workflowIdFor } from '../contract/reference-code.js';
-import { latestRunOf, runsOfKeys, type VisibilityClient } from './invoice-runs.js';
-import { classifyInvoice, deletionVerdict, withinWindow, type LatestRun } from './reconciliation-rules.js';
+import { latestRunOf, recordOfLatestRun, runsOfKeys, type VisibilityClient } from './invoice-runs.js';
+import { classifyInvoice, deletionVerdict, withinWindow, type LatestRun, type RunRecord } from './reconciliation-rules.js';
 import { isSepayError, sepayCall, toApplicationFailure } from './sepay-failure.js';
 
 /** SePay's largest page (§11): the fewest requests for a long list. */
@@ -24,6 +24,8 @@ export interface ReconciliationActivityDeps {
   visibility?: () => VisibilityClient;
   /** The latest run of a workflow id from the server (not visibility); the worker's own client otherwise. */
   latestRun?: (workflowId: string) => Promise<LatestRun | undefined>;
+  /** What the latest run of a workflow id recorded, once closed; the worker's own client otherwise. */
+  latestRecord?: (workflowId: string) => Promise<RunRecord | undefined>;
 }
 
 export interface ReconcilePageInput {
@@ -47,6 +49,7 @@ export function createReconciliationActivities({
   sepay,
   visibility = () => Context.current().client,
   latestRun = (workflowId) => latestRunOf(Context.current().client, workflowId),
+  latestRecord = (workflowId) => recordOfLatestRun(Context.current().client, workflowId),
 }: ReconciliationActivityDeps) {
   const signal = () => ({ signal: Context.current().cancellationSignal });
   const readDraft = async (code: string): Promise<InvoiceDetail | undefined> => {
@@ -106,8 +109,11 @@ export function createReconciliationActivities({
         // the one closest to the delete (docs/monitoring.md, "Deleting orphan drafts").
         const draft = await readDraft(code);
         const key = parseReferenceCode(code)?.invoiceKey;
-        const run = key === undefined ? undefined : await latestRun(workflowIdFor(key));
-        const verdict = deletionVerdict(draft, run, rules);
+        const workflowId = key === undefined ? undefined : workflowIdFor(key);
+        // The record before the run: a closed run's record no longer changes, the latest run can.
+        const record = workflowId !== undefined && draft ? await latestRecord(workflowId) : undefined;
+        const run = workflowId === undefined ? undefined : await latestRun(workflowId);
+        const verdict = deletionVerdict(draft, run, record, rules);
         outcomes[code] = verdict === 'delete' ? await deleteDraft(code) : verdict;
         Context.current().heartbeat(outcomes);
       }

@@ -5,6 +5,7 @@
  */
 import type { InvoiceDetail, InvoiceSummary } from '../sepay/index.js';
 import type { DraftDeletionOutcome, ReconciliationFinding } from '../workflows/reconciliation-report.js';
+import type { ReferenceCodeRecord } from '../contract/messages.js';
 import { parseReferenceCode } from '../contract/reference-code-key.js';
 
 /** A run of `issueInvoiceWorkflow` as visibility shows it. */
@@ -18,6 +19,12 @@ export interface InvoiceRunView {
   stage?: string;
   referenceCode?: string;
   invoiceNumber?: string;
+}
+
+/** What a closed run recorded it sent to SePay, per reference code (its status query's `sent`). */
+export interface RunRecord {
+  runId: string;
+  sent: readonly Pick<ReferenceCodeRecord, 'referenceCode' | 'draftSeen' | 'createTrackingCode'>[];
 }
 
 /** The latest run of a workflow id as the server's persistence holds it (`describe`, not visibility). */
@@ -98,14 +105,15 @@ function olderThanThreshold(issuedDate: string, rules: ReconciliationRules): boo
 const PLAIN_DRAFT_PROVIDER_STATUS = '1';
 
 /**
- * Whether an orphan draft may be deleted now, from SePay's detail read right before (undefined: 404)
- * and the key's latest run read right after that (undefined: the key never had a run). Every doubt
- * keeps the draft: a kept orphan is reported again tomorrow, a deleted draft a run still wanted
- * makes that run fail past its point of no return.
+ * Whether an orphan draft may be deleted now, from SePay's detail read right before (undefined: 404),
+ * the key's latest run read right after that (undefined: the key never had a run) and that run's
+ * record (undefined: unreadable). Every doubt keeps the draft: a kept orphan is reported again
+ * tomorrow, a deleted draft a run still wanted makes that run fail past its point of no return.
  */
 export function deletionVerdict(
-  draft: Pick<InvoiceDetail, 'status' | 'issued_date' | 'provider_status'> | undefined,
-  latestRun: Pick<LatestRun, 'status' | 'closeTimeMs'> | undefined,
+  draft: Pick<InvoiceDetail, 'reference_code' | 'status' | 'issued_date' | 'provider_status'> | undefined,
+  latestRun: Pick<LatestRun, 'runId' | 'status' | 'closeTimeMs'> | undefined,
+  record: RunRecord | undefined,
   rules: ReconciliationRules,
 ): 'delete' | Exclude<DraftDeletionOutcome, 'deleted'> {
   if (draft === undefined) return 'not-found';
@@ -114,5 +122,14 @@ export function deletionVerdict(
   if (latestRun?.status === 'RUNNING') return 'open-run';
   // A run that ended after the reconciliation began may have adopted the draft after the page was read.
   if (latestRun && !(latestRun.closeTimeMs !== undefined && latestRun.closeTimeMs <= rules.asOfMs)) return 'recent-run';
+  // SePay shows a deleted draft as it shows a create still processing (absent): a later run of the
+  // key tells them apart only by its runs' record, so that record must show the draft first.
+  if (latestRun && !(record?.runId === latestRun.runId && recordShowsDraft(record, draft.reference_code))) return 'unknown-to-runs';
   return 'delete';
+}
+
+/** A run saw the code's draft, or knows its create's tracking code (SePay's job check then says it ended). */
+export function recordShowsDraft(record: RunRecord, referenceCode: string): boolean {
+  const entry = record.sent.find((sent) => sent.referenceCode === referenceCode);
+  return entry?.draftSeen === true || entry?.createTrackingCode !== undefined;
 }

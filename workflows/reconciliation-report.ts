@@ -37,10 +37,13 @@ export interface ReconciliationFinding {
 /**
  * What happened to an orphan draft, decided right before its own deletion (not at the page's
  * look-up): `open-run`, a run of its key is open now; `recent-run`, one closed after the
- * reconciliation began (it may have adopted the draft); `not-a-draft`, SePay holds it issued or is
- * issuing it; `young-draft`, its date read again is within the age threshold; `not-found`, gone.
+ * reconciliation began (it may have adopted the draft); `unknown-to-runs`, the record of the key's
+ * latest run does not show that a run saw this draft (a re-run could not tell it deleted from a
+ * create still processing, and would wait out its creation window); `not-a-draft`, SePay holds it
+ * issued or is issuing it; `young-draft`, its date read again is within the age threshold;
+ * `not-found`, gone.
  */
-export type DraftDeletionOutcome = 'deleted' | 'open-run' | 'recent-run' | 'not-a-draft' | 'young-draft' | 'not-found';
+export type DraftDeletionOutcome = 'deleted' | 'open-run' | 'recent-run' | 'unknown-to-runs' | 'not-a-draft' | 'young-draft' | 'not-found';
 
 export type FindingCounts = Record<FindingKind, number>;
 

@@ -14,6 +14,7 @@ import { createReconciliationActivities } from '../../activities/reconciliation-
 import type { LatestRun } from '../../activities/reconciliation-rules.js';
 import type { InvoiceDetail, InvoiceList } from '../../sepay/index.js';
 import { workflowIdFor } from '../../contract/reference-code.js';
+import { parseReferenceCode } from '../../contract/reference-code-key.js';
 import type { DraftDeletionOutcome } from '../../workflows/reconciliation-report.js';
 import { FakeSepay } from './fake-sepay.js';
 
@@ -54,6 +55,7 @@ function world() {
   const listed = new Map<string, LatestRun>();
   const latest = new Map<string, LatestRun>();
   const runsRead: string[] = [];
+  const unseen = new Set<string>();
   const listInvoices = async (): Promise<InvoiceList> => {
     const items = [...sepay.invoices.values()];
     return { paging: { per_page: 100, total: items.length, has_more: false, current_page: 1, page_count: 1 }, items };
@@ -76,8 +78,15 @@ function world() {
       runsRead.push(workflowId);
       return latest.get(workflowId);
     },
+    // A closed latest run saw every draft of its key, but those named in `unseen`.
+    latestRecord: async (workflowId) => {
+      const run = latest.get(workflowId);
+      if (!run || run.status === 'RUNNING') return undefined;
+      const codes = [...sepay.invoices.keys()].filter((code) => workflowIdFor(parseReferenceCode(code)!.invoiceKey) === workflowId && !unseen.has(code));
+      return { runId: run.runId, sent: codes.map((referenceCode) => ({ referenceCode, draftSeen: true })) };
+    },
   });
-  return { sepay, listed, latest, runsRead, activities };
+  return { sepay, listed, latest, unseen, runsRead, activities };
 }
 
 function run(invoiceKey: string, status: string, closeTimeMs?: number): LatestRun {
@@ -119,6 +128,20 @@ describe('deleteOrphanDrafts', () => {
       'deleteDraft never-ran',
     ]);
     expect(runsRead).toEqual([workflowIdFor('terminated-1'), workflowIdFor('never-ran')]);
+  });
+
+  it("keeps a draft its key's closed run never saw: a re-run could not tell it deleted from a create still processing", async () => {
+    const { sepay, latest, unseen, activities } = world();
+    sepay.invoices.set('answer-lost', draft('answer-lost'));
+    sepay.invoices.set('seen-1', draft('seen-1'));
+    latest.set(workflowIdFor('answer-lost'), run('answer-lost', 'TERMINATED', asOfMs - HOUR));
+    latest.set(workflowIdFor('seen-1'), run('seen-1', 'TERMINATED', asOfMs - HOUR));
+    unseen.add('answer-lost');
+
+    const { outcomes } = await deleteOrphans(activities, ['answer-lost', 'seen-1']);
+
+    expect(outcomes).toEqual({ 'answer-lost': 'unknown-to-runs', 'seen-1': 'deleted' } satisfies Record<string, DraftDeletionOutcome>);
+    expect([...sepay.invoices.keys()]).toEqual(['answer-lost']);
   });
 
   it("keeps a draft whose key's run started after the page's look-up", async () => {

@@ -6,7 +6,8 @@
  * holding 10,000 invoices.
  */
 import { describe, expect, it } from 'vitest';
-import { classifyInvoice, deletionVerdict, issuedDateMs, type InvoiceRunView, type LatestRun, type ListedInvoice } from '../../activities/reconciliation-rules.js';
+import { classifyInvoice, deletionVerdict, issuedDateMs, type InvoiceRunView, type LatestRun, type ListedInvoice, type RunRecord } from '../../activities/reconciliation-rules.js';
+import type { ReferenceCodeRecord } from '../../contract/messages.js';
 import { parseReferenceCode } from '../../contract/reference-code-key.js';
 
 const HOUR = 3_600_000;
@@ -77,27 +78,39 @@ describe('classifyInvoice', () => {
 });
 
 describe('deletionVerdict', () => {
-  const plainDraft = { status: 'draft', issued_date: '2026-03-08 09:00:00', provider_status: '1' } as const;
-  const latest = (status: string, closeTimeMs?: number): Pick<LatestRun, 'status' | 'closeTimeMs'> => ({ status, closeTimeMs });
+  const plainDraft = { reference_code: 'order-1', status: 'draft', issued_date: '2026-03-08 09:00:00', provider_status: '1' } as const;
+  const latest = (status: string, closeTimeMs?: number): Pick<LatestRun, 'runId' | 'status' | 'closeTimeMs'> => ({ runId: 'run-1', status, closeTimeMs });
+  const closed = latest('TERMINATED', asOfMs - HOUR);
+  /** The closed run's record: what it sent under order-1 (`seen`: it saw the draft or knows its create's tracking code). */
+  const record = (entry: Partial<ReferenceCodeRecord> | undefined, runId = 'run-1'): RunRecord => ({
+    runId,
+    sent: entry ? [{ referenceCode: 'order-1', createSent: true, issueRequested: false, spent: false, ...entry }] : [],
+  });
+  const seen = record({ draftSeen: true });
 
   it.each([
-    ['a plain old draft, no run ever', 'delete', plainDraft, undefined],
-    ['a plain old draft, its run closed before asOf', 'delete', plainDraft, latest('TERMINATED', asOfMs - HOUR)],
-    ['a detail without provider_status', 'delete', { status: 'draft', issued_date: '2026-03-08' }, undefined],
-    ['a run of the key open now', 'open-run', plainDraft, latest('RUNNING')],
-    ['a run closed after asOf', 'recent-run', plainDraft, latest('COMPLETED', asOfMs + 1)],
-    ['a closed run without a close time', 'recent-run', plainDraft, latest('FAILED')],
-    ['issued since the page was read', 'not-a-draft', { ...plainDraft, status: 'issued' }, undefined],
-    ['being issued (provider_status past "1")', 'not-a-draft', { ...plainDraft, provider_status: '3' }, undefined],
-    ['dated within the threshold', 'young-draft', { ...plainDraft, issued_date: '2026-03-10 08:00:00' }, undefined],
-    ['a date that cannot be read', 'young-draft', { ...plainDraft, issued_date: '08/03/2026' }, undefined],
-    ['gone at SePay', 'not-found', undefined, latest('RUNNING')],
-  ] as const)('%s: %s', (_, verdict, draft, run) => {
-    expect(deletionVerdict(draft, run, rules)).toBe(verdict);
+    ['a plain old draft, no run ever', 'delete', plainDraft, undefined, undefined],
+    ['a plain old draft, its run closed before asOf and saw it', 'delete', plainDraft, closed, seen],
+    ['its run knows the create\'s tracking code', 'delete', plainDraft, closed, record({ createTrackingCode: 'job-1' })],
+    ['a detail without provider_status', 'delete', { reference_code: 'order-1', status: 'draft', issued_date: '2026-03-08' }, undefined, undefined],
+    ['its run sent the create and never saw the draft (answer lost)', 'unknown-to-runs', plainDraft, closed, record({})],
+    ['its run\'s record names no such code', 'unknown-to-runs', plainDraft, closed, record(undefined)],
+    ['its run\'s record could not be read', 'unknown-to-runs', plainDraft, closed, undefined],
+    ['the record read is of another run', 'unknown-to-runs', plainDraft, closed, record({ draftSeen: true }, 'run-0')],
+    ['a run of the key open now', 'open-run', plainDraft, latest('RUNNING'), undefined],
+    ['a run closed after asOf', 'recent-run', plainDraft, latest('COMPLETED', asOfMs + 1), seen],
+    ['a closed run without a close time', 'recent-run', plainDraft, latest('FAILED'), seen],
+    ['issued since the page was read', 'not-a-draft', { ...plainDraft, status: 'issued' }, undefined, undefined],
+    ['being issued (provider_status past "1")', 'not-a-draft', { ...plainDraft, provider_status: '3' }, undefined, undefined],
+    ['dated within the threshold', 'young-draft', { ...plainDraft, issued_date: '2026-03-10 08:00:00' }, undefined, undefined],
+    ['a date that cannot be read', 'young-draft', { ...plainDraft, issued_date: '08/03/2026' }, undefined, undefined],
+    ['gone at SePay', 'not-found', undefined, latest('RUNNING'), undefined],
+  ] as const)('%s: %s', (_, verdict, draft, run, runRecord) => {
+    expect(deletionVerdict(draft, run, runRecord, rules)).toBe(verdict);
   });
 
   it('deletes nothing when asOf cannot be read (an activity scheduled by an older workflow)', () => {
-    expect(deletionVerdict(plainDraft, undefined, { ...rules, asOfMs: Number.NaN })).toBe('young-draft');
+    expect(deletionVerdict(plainDraft, undefined, undefined, { ...rules, asOfMs: Number.NaN })).toBe('young-draft');
   });
 });
 

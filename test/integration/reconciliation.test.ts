@@ -214,6 +214,29 @@ describe('reconciliation', () => {
     await waiting.terminate('test over');
   });
 
+  it("keeps an orphan draft its run never saw (the create's answer lost): the key's next run adopts it, one invoice", async () => {
+    const key = uniqueKey('unseen');
+    const invoice = { ...sampleInvoice, issued_date: oldDate() };
+    const droppedBefore = (await env.sim.stats()).dropped;
+    await env.sim.addFault({ endpoint: 'create', kind: 'drop-after-commit', times: 1, referenceCode: key });
+    await env.sim.addFault({ endpoint: 'create', kind: 'job-pending-forever', referenceCode: key });
+    const first = await env.start(key, { approval: 'manual' }, invoice);
+    await expect.poll(async () => (await env.sim.stats()).dropped, { timeout: 10_000, interval: 50 }).toBe(droppedBefore + 1);
+    await first.terminate('the answer never came');
+    await env.sim.clearFaults();
+    const statusAtSepay = async () => (await env.sim.invoices()).invoices.find((i) => i.reference_code === key)?.status;
+    await expect.poll(statusAtSepay, { timeout: 10_000, interval: 50 }).toBe('draft');
+
+    const { result } = await reconcile({ deleteOrphanDrafts: true, dryRun: false, requestedAt: new Date().toISOString() });
+    expect(result.findings.find((finding) => finding.referenceCode === key)).toMatchObject({ kind: 'orphan-draft', deletion: 'unknown-to-runs' });
+    expect(await statusAtSepay()).toBe('draft');
+
+    // Deleted, the code would be taken with nothing visible and no tracking code: this run would wait out its creation window.
+    const rerun = await env.start(key, undefined, invoice);
+    expect(await rerun.result()).toMatchObject({ outcome: 'issued', invoice: { referenceCode: key } });
+    expect((await env.sim.invoices()).invoices.filter((i) => i.reference_code.startsWith(key)).map((i) => i.status)).toEqual(['issued']);
+  });
+
   it("keeps a draft whose key is run again after the page was read, while another draft's deletion is on its way", async () => {
     // The simulator lists newest first: `first` is deleted before `rerun` is reached.
     const issuedDate = oldDate();
