@@ -323,6 +323,7 @@ describe('a draft the record saw is gone', () => {
     const second = await env.start(key, { approval: 'manual' }, changed);
     await waitForStage(second, 'replacing-draft');
     await second.terminate('operator gave up again');
+    await saveHistory(second, 'stale-draft-seen-then-terminated-while-deleting');
     expect((await second.query(getInvoiceStatusQuery)).sent).toContainEqual(expect.objectContaining({ referenceCode: key, draftSeen: true, spent: false }));
     await expect.poll(async () => invoicesOf(key), { timeout: 10_000, interval: 50 }).toEqual([]);
 
@@ -343,6 +344,7 @@ describe('a draft compensation found is recorded before its delete', () => {
     await handle.signal(cancelInvoiceSignal, { reason: 'order withdrawn' });
     await pendingActivityId(handle, 'deleteDraft');
     await handle.terminate('operator gave up');
+    await saveHistory(handle, 'compensation-saw-draft-then-terminated-while-deleting');
     expect((await handle.query(getInvoiceStatusQuery)).sent).toEqual([expect.objectContaining({ referenceCode: key, createSent: true, draftSeen: true })]);
     await expect.poll(async () => invoicesOf(key), { timeout: 10_000, interval: 50 }).toEqual([]);
 
